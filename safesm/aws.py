@@ -1,0 +1,270 @@
+"""The only module that imports botocore: a SecretStore returning plain dataclasses.
+
+A plain botocore session and client are used rather than boto3: the same credential
+chain, profiles, SSO, retries and endpoint resolution, without importing boto3's
+resource layer and s3transfer on every run. Every botocore exception leaves this
+module as a SafesmError.
+"""
+
+from __future__ import annotations
+
+import base64
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from . import errors
+from .config import Settings
+from .values import SecretValue, Tag
+
+CONNECT_TIMEOUT = 5
+READ_TIMEOUT = 15
+MAX_ATTEMPTS = 4  # botocore "standard" retry mode: exponential backoff with jitter
+
+
+@dataclass(frozen=True)
+class SecretSummary:
+    name: str
+    arn: str = ""
+    description: str = ""
+    last_changed: datetime | None = None
+    last_accessed: datetime | None = None
+    rotation_enabled: bool = False
+    deleted_date: datetime | None = None
+    kms_key_id: str | None = None
+    tags: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SecretVersion:
+    version_id: str
+    stages: tuple[str, ...]
+    created: datetime | None = None
+
+
+@dataclass(frozen=True)
+class SecretInfo(SecretSummary):
+    created: datetime | None = None
+    rotation_lambda: str | None = None
+    rotation_days: int | None = None
+    next_rotation: datetime | None = None
+    replication: tuple[dict[str, Any], ...] = ()
+    primary_region: str | None = None
+    versions: tuple[SecretVersion, ...] = ()
+
+
+@dataclass(frozen=True)
+class WriteResult:
+    name: str
+    arn: str
+    version_id: str
+    created: bool
+
+
+def _summary_fields(d: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "name": d.get("Name", ""),
+        "arn": d.get("ARN", ""),
+        "description": d.get("Description", ""),
+        "last_changed": d.get("LastChangedDate"),
+        "last_accessed": d.get("LastAccessedDate"),
+        "rotation_enabled": bool(d.get("RotationEnabled")),
+        "deleted_date": d.get("DeletedDate"),
+        "kms_key_id": d.get("KmsKeyId"),
+        "tags": {t["Key"]: t.get("Value", "") for t in d.get("Tags", [])},
+    }
+
+
+def _info(d: dict[str, Any]) -> SecretInfo:
+    stages = d.get("VersionIdsToStages", {}) or {}
+    rules = d.get("RotationRules", {}) or {}
+    return SecretInfo(
+        **_summary_fields(d),
+        created=d.get("CreatedDate"),
+        rotation_lambda=d.get("RotationLambdaARN"),
+        rotation_days=rules.get("AutomaticallyAfterDays"),
+        next_rotation=d.get("NextRotationDate"),
+        replication=tuple(d.get("ReplicationStatus", []) or []),
+        primary_region=d.get("PrimaryRegion"),
+        versions=tuple(SecretVersion(v, tuple(s)) for v, s in stages.items()),
+    )
+
+
+class SecretStore:
+    """Secrets Manager calls that speak SecretValue and dataclasses, never botocore types."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._client: Any = None
+
+    @property
+    def client(self) -> Any:
+        if self._client is None:
+            with self._translate():
+                self._client = self._make_client()
+        return self._client
+
+    def _make_client(self) -> Any:
+        import botocore.session
+        from botocore.config import Config
+
+        session = botocore.session.Session(profile=self.settings.profile)
+        config = Config(
+            connect_timeout=CONNECT_TIMEOUT,
+            read_timeout=READ_TIMEOUT,
+            retries={"mode": "standard", "max_attempts": MAX_ATTEMPTS},
+            user_agent_extra="safesm",
+        )
+        return session.create_client(
+            "secretsmanager",
+            region_name=self.settings.region,
+            endpoint_url=self.settings.endpoint_url,
+            config=config,
+        )
+
+    @property
+    def endpoint(self) -> str | None:
+        client = self._client
+        return client.meta.endpoint_url if client is not None else self.settings.endpoint_url
+
+    @contextmanager
+    def _translate(self, name: str | None = None) -> Iterator[None]:
+        try:
+            yield
+        except errors.SafesmError:
+            raise
+        except Exception as exc:
+            if type(exc).__module__.split(".")[0] not in {"botocore", "urllib3"}:
+                raise
+            raise errors.from_aws(exc, name=name, endpoint=self.endpoint) from None
+
+    # reads -----------------------------------------------------------------
+
+    def get_value(
+        self, name: str, version_id: str | None = None, stage: str | None = None
+    ) -> SecretValue:
+        kwargs: dict[str, Any] = {"SecretId": name}
+        if version_id:
+            kwargs["VersionId"] = version_id
+        if stage:
+            kwargs["VersionStage"] = stage
+        with self._translate(name):
+            resp = self.client.get_secret_value(**kwargs)
+        if "SecretString" in resp:
+            return SecretValue(resp["SecretString"].encode("utf-8"))
+        data = resp.get("SecretBinary", b"")
+        if isinstance(data, str):  # some emulators hand back base64 text
+            data = base64.b64decode(data)
+        return SecretValue(data, binary=True)
+
+    def describe(self, name: str) -> SecretInfo:
+        with self._translate(name):
+            return _info(self.client.describe_secret(SecretId=name))
+
+    def find(self, name: str) -> SecretInfo | None:
+        """describe(), or None when the secret does not exist."""
+        try:
+            return self.describe(name)
+        except errors.NotFoundError:
+            return None
+
+    def list(self, prefix: str | None = None, include_deleted: bool = False) -> list[SecretSummary]:
+        kwargs: dict[str, Any] = {"MaxResults": 100}
+        if prefix:
+            kwargs["Filters"] = [{"Key": "name", "Values": [prefix]}]
+        if include_deleted:
+            kwargs["IncludePlannedDeletion"] = True
+        out: list[SecretSummary] = []
+        with self._translate():
+            for page in self.client.get_paginator("list_secrets").paginate(**kwargs):
+                out.extend(SecretSummary(**_summary_fields(d)) for d in page["SecretList"])
+        if prefix:  # the service filter matches prefixes of any word; keep true prefixes
+            out = [s for s in out if s.name.startswith(prefix)]
+        return sorted(out, key=lambda s: s.name)
+
+    def versions(self, name: str) -> list[SecretVersion]:
+        out: list[SecretVersion] = []
+        kwargs: dict[str, Any] = {"SecretId": name, "IncludeDeprecated": True, "MaxResults": 100}
+        with self._translate(name):
+            while True:  # ListSecretVersionIds has no botocore paginator
+                page = self.client.list_secret_version_ids(**kwargs)
+                out.extend(
+                    SecretVersion(v["VersionId"], tuple(v.get("VersionStages", [])),
+                                  v.get("CreatedDate"))
+                    for v in page["Versions"]
+                )
+                if not page.get("NextToken"):
+                    break
+                kwargs["NextToken"] = page["NextToken"]
+        return sorted(out, key=lambda v: (v.created is None, v.created), reverse=True)
+
+    # writes ----------------------------------------------------------------
+
+    @staticmethod
+    def _value_kwargs(value: SecretValue) -> dict[str, Any]:
+        if value.binary:
+            return {"SecretBinary": value.reveal()}
+        return {"SecretString": value.reveal_text()}
+
+    def create(
+        self,
+        name: str,
+        value: SecretValue,
+        description: str | None = None,
+        kms_key: str | None = None,
+        tags: list[Tag] | None = None,
+    ) -> WriteResult:
+        kwargs: dict[str, Any] = {
+            "Name": name,
+            "ClientRequestToken": str(uuid.uuid4()),
+            **self._value_kwargs(value),
+        }
+        if description is not None:
+            kwargs["Description"] = description
+        if kms_key:
+            kwargs["KmsKeyId"] = kms_key
+        if tags:
+            kwargs["Tags"] = [{"Key": t.key, "Value": t.value} for t in tags]
+        with self._translate(name):
+            resp = self.client.create_secret(**kwargs)
+        return WriteResult(resp["Name"], resp["ARN"], resp.get("VersionId", ""), True)
+
+    def put_value(self, name: str, value: SecretValue) -> WriteResult:
+        with self._translate(name):
+            resp = self.client.put_secret_value(
+                SecretId=name, ClientRequestToken=str(uuid.uuid4()), **self._value_kwargs(value)
+            )
+        return WriteResult(resp["Name"], resp["ARN"], resp.get("VersionId", ""), False)
+
+    def update_metadata(
+        self, name: str, description: str | None, kms_key: str | None, tags: list[Tag] | None
+    ) -> None:
+        kwargs: dict[str, Any] = {}
+        if description is not None:
+            kwargs["Description"] = description
+        if kms_key:
+            kwargs["KmsKeyId"] = kms_key
+        with self._translate(name):
+            if kwargs:
+                self.client.update_secret(SecretId=name, **kwargs)
+            if tags:
+                self.client.tag_resource(
+                    SecretId=name, Tags=[{"Key": t.key, "Value": t.value} for t in tags]
+                )
+
+    def delete(self, name: str, recovery_days: int | None, force: bool) -> datetime | None:
+        kwargs: dict[str, Any] = {"SecretId": name}
+        if force:
+            kwargs["ForceDeleteWithoutRecovery"] = True
+        else:
+            kwargs["RecoveryWindowInDays"] = recovery_days
+        with self._translate(name):
+            resp = self.client.delete_secret(**kwargs)
+        return resp.get("DeletionDate")
+
+    def restore(self, name: str) -> None:
+        with self._translate(name):
+            self.client.restore_secret(SecretId=name)

@@ -1,0 +1,148 @@
+"""The click group: global options, lazy command loading, and the one error handler.
+
+Command modules are imported only when their command runs (or when help lists
+them), and none of them imports botocore or prompt-toolkit at module level, so
+`safesm --help` and TAB completion stay fast.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+import click
+
+from . import __version__
+from .errors import HISTORY_HINT, ArgvValueError, ExitCode, SafesmError
+
+COMMANDS: dict[str, str] = {
+    "put": "safesm.commands.put:put",
+    "get": "safesm.commands.get:get",
+    "list": "safesm.commands.manage:list_cmd",
+    "describe": "safesm.commands.manage:describe",
+    "versions": "safesm.commands.manage:versions",
+    "delete": "safesm.commands.manage:delete",
+    "restore": "safesm.commands.manage:restore",
+}
+
+VALUE_OPTIONS = ("--secret-string", "--secret-binary", "--value", "--password", "--passwd",
+                 "--secret")
+
+
+def refuse_value_options(args: list[str]) -> None:
+    """Refuse options that would carry a value on argv, before click parses anything."""
+    for arg in args:
+        if arg == "--":
+            return
+        opt = arg.split("=", 1)[0]
+        if opt in VALUE_OPTIONS:
+            raise ArgvValueError(
+                f"refused: {opt} would put a secret value on the command line; safesm "
+                "never takes one from argv. Use the hidden prompt, --file PATH, or stdin "
+                "(`generate-pw | safesm put NAME`).",
+                HISTORY_HINT,
+            )
+
+
+class SafesmGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*COMMANDS, *super().list_commands(ctx)})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in COMMANDS:
+            module, attr = COMMANDS[cmd_name].split(":")
+            return getattr(importlib.import_module(module), attr)
+        return super().get_command(ctx, cmd_name)
+
+    def main(self, args: Any = None, prog_name: str | None = None, **extra: Any) -> Any:
+        args = sys.argv[1:] if args is None else list(args)
+        extra.pop("standalone_mode", None)
+        from .hardening import secure_umask
+
+        secure_umask()
+        code = run(lambda: super(SafesmGroup, self).main(
+            args, prog_name or "safesm", standalone_mode=False, **extra), args)
+        sys.stdout.flush()
+        sys.exit(code)
+
+
+def _usage_message(exc: click.UsageError) -> SafesmError:
+    text = exc.format_message()
+    if "unexpected extra argument" in text:
+        return ArgvValueError(
+            "refused: unexpected extra argument on the command line (not shown). safesm "
+            "never takes a secret value from argv: use the hidden prompt, --file PATH, "
+            "or stdin.",
+            HISTORY_HINT,
+        )
+    where = exc.ctx.command_path if exc.ctx else "safesm"
+    return SafesmError(text, f"Try '{where} --help' for help.")
+
+
+def _report(err: SafesmError) -> None:
+    from .render import error
+
+    click.echo(error(err.message, err.hint), err=True)
+
+
+def run(invoke: Callable[[], Any], args: list[str]) -> int:
+    """Run the CLI and turn every outcome into an exit code; the only place that does."""
+    debug = "--debug" in args
+    try:
+        refuse_value_options(args)
+        rv = invoke()
+        return rv if isinstance(rv, int) else 0
+    except SafesmError as err:
+        _report(err)
+        return err.exit_code
+    except click.UsageError as exc:
+        _report(_usage_message(exc))
+        return ExitCode.USAGE
+    except click.ClickException as exc:  # e.g. click.FileError
+        _report(SafesmError(exc.format_message()))
+        return exc.exit_code
+    except (click.Abort, KeyboardInterrupt):
+        click.echo("safesm: interrupted.", err=True)
+        return ExitCode.INTERRUPTED
+    except BrokenPipeError:
+        return ExitCode.OK
+    except Exception as exc:  # a bug: show where, never the message (it may hold a value)
+        click.echo(f"safesm: unexpected error ({type(exc).__name__}); this is a bug, please "
+                   "report it.", err=True)
+        if debug:
+            click.echo("".join(traceback.format_tb(exc.__traceback__)), err=True)
+        return ExitCode.UNEXPECTED
+
+
+@click.group(cls=SafesmGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--profile", metavar="NAME", help="AWS profile (default: AWS_PROFILE).")
+@click.option("--region", metavar="REGION", help="AWS region (default: AWS_REGION).")
+@click.option("--endpoint-url", metavar="URL",
+              help="Secrets Manager endpoint (default: AWS_ENDPOINT_URL_SECRETS_MANAGER, "
+                   "AWS_ENDPOINT_URL).")
+@click.option("-q", "--quiet", is_flag=True, help="Print no notices on stderr.")
+@click.option("--debug", is_flag=True,
+              help="Log AWS requests on stderr, with secret values redacted.")
+@click.version_option(__version__, "--version", prog_name="safesm")
+@click.pass_context
+def cli(ctx: click.Context, **flags: Any) -> None:
+    """Store and read AWS Secrets Manager secrets without leaking them.
+
+    Values come from a hidden prompt, --file or stdin, never from the command line;
+    they go out through a pipe (or --print), and every failure has its own exit code
+    (see `man safesm`).
+    """
+    from . import config
+
+    if flags["debug"]:
+        from .hardening import enable_debug_logging
+
+        enable_debug_logging()
+    ctx.obj = config.load(flags)
+
+
+def main() -> None:
+    cli.main()

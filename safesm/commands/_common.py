@@ -1,0 +1,44 @@
+"""What every command shares: the store, stderr notices, terminals, the NAME argument."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import click
+
+from ..config import Settings
+from ..values import check_name
+
+
+def store(settings: Settings) -> Any:
+    """A SecretStore; imported here so that --help never loads aws.py (or botocore)."""
+    from ..aws import SecretStore
+
+    return SecretStore(settings)
+
+
+def notice(settings: Settings, message: str) -> None:
+    if not settings.quiet:
+        click.echo(message, err=True)
+
+
+def warn(message: str) -> None:
+    """Warnings show even with --quiet: they are about safety."""
+    click.echo(f"safesm: warning: {message}", err=True)
+
+
+def stdin_is_tty() -> bool:
+    return sys.stdin is not None and sys.stdin.isatty()
+
+
+def stdout_is_tty() -> bool:
+    return sys.stdout.isatty()
+
+
+def _check_name(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    return check_name(value)
+
+
+def name_argument(func: Any) -> Any:
+    return click.argument("name", callback=_check_name)(func)

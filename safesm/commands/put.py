@@ -1,0 +1,128 @@
+"""`safesm put`: create or update a secret from a prompt, a file or stdin — never argv."""
+
+from __future__ import annotations
+
+import os
+import stat
+import sys
+from typing import BinaryIO
+
+import click
+
+from .. import hardening, render
+from ..config import Settings
+from ..errors import ConflictError, UsageError
+from ..values import (
+    MAX_VALUE_BYTES,
+    SecretValue,
+    check_value,
+    has_field,
+    parse_tag,
+    set_field,
+    strip_one_newline,
+)
+from ._common import name_argument, notice, stdin_is_tty, store, warn
+
+
+def _read_bounded(stream: BinaryIO) -> bytes:
+    """Read to EOF but stop just past the size limit, so `yes | safesm put` ends."""
+    chunks, total = [], 0
+    while total <= MAX_VALUE_BYTES + 2:
+        chunk = stream.read(MAX_VALUE_BYTES + 3 - total)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        total += len(chunk)
+    return b"".join(chunks)
+
+
+def _read_file(path: str) -> bytes:
+    try:
+        with open(path, "rb") as fh:
+            mode = os.fstat(fh.fileno()).st_mode
+            if stat.S_ISREG(mode) and mode & (stat.S_IRGRP | stat.S_IROTH):
+                warn(f"{path} is readable by group or others; consider `chmod 600 {path}`.")
+            return _read_bounded(fh)
+    except OSError as exc:
+        raise UsageError(f"cannot read {path}: {exc.strerror}.") from None
+
+
+def read_value(name: str, path: str | None, keep_newline: bool, multiline: bool,
+               binary: bool) -> SecretValue:
+    """DESIGN.md's input rules: --file exact, piped stdin minus one newline, else a prompt."""
+    if path == "-":
+        return check_value(_read_bounded(sys.stdin.buffer), binary)
+    if path:
+        return check_value(_read_file(path), binary)
+    if not stdin_is_tty():
+        data = _read_bounded(sys.stdin.buffer)
+        return check_value(data if keep_newline else strip_one_newline(data), binary)
+    from ..prompt import ask_value
+
+    return ask_value(name, multiline=multiline, binary=binary)
+
+
+def confirm_overwrite(what: str, force: bool) -> None:
+    """A terminal is asked; a script must have said --force."""
+    if force:
+        return
+    if stdin_is_tty():
+        from ..prompt import confirm
+
+        if confirm(f"{what} already exists. Overwrite it?"):
+            return
+        raise ConflictError(f"{what} was left as it was; nothing was written.")
+    raise ConflictError(f"{what} already exists; nothing was written.",
+                        "Pass --force to overwrite it from a script.")
+
+
+@click.command()
+@name_argument
+@click.option("--file", "path", metavar="PATH",
+              help="Read the value from PATH, exact bytes ('-' for stdin, exact).")
+@click.option("--keep-newline", is_flag=True,
+              help="Keep the trailing newline of piped stdin.")
+@click.option("--multiline", is_flag=True, help="Prompt for a multi-line value (PEM, JSON).")
+@click.option("--binary", is_flag=True, help="Store the bytes as SecretBinary.")
+@click.option("--key", "field", metavar="FIELD",
+              help="Set one field of an existing JSON secret, keeping the others.")
+@click.option("--description", metavar="TEXT", help="The secret's description.")
+@click.option("--kms-key", metavar="KEY", help="KMS key id, ARN or alias to encrypt with.")
+@click.option("--tag", "tags", multiple=True, metavar="KEY=VALUE", help="A tag (repeatable).")
+@click.option("-f", "--force", is_flag=True, help="Overwrite an existing secret or field.")
+@click.option("--json", "as_json", is_flag=True, help="Print the new version's metadata.")
+@click.pass_obj
+def put(settings: Settings, name: str, path: str | None, keep_newline: bool, multiline: bool,
+        binary: bool, field: str | None, description: str | None, kms_key: str | None,
+        tags: tuple[str, ...], force: bool, as_json: bool) -> None:
+    """Create or update secret NAME.
+
+    The value comes from --file, from stdin when it is not a terminal (one trailing
+    newline removed unless --keep-newline), or else from a hidden prompt asked twice.
+    It is never taken from the command line.
+    """
+    parsed_tags = [parse_tag(t) for t in tags]
+    hardening.protect_process()
+    value = hardening.remember(read_value(name, path, keep_newline, multiline, binary))
+    secrets = store(settings)
+    if field:
+        current = hardening.remember(secrets.get_value(name))
+        if has_field(current, field):
+            confirm_overwrite(f"field {field!r} of {name}", force)
+        value = hardening.remember(set_field(current, field, value))
+        result = secrets.put_value(name, value)
+        secrets.update_metadata(name, description, kms_key, parsed_tags)
+    else:
+        existing = secrets.find(name)
+        if existing is None:
+            result = secrets.create(name, value, description, kms_key, parsed_tags)
+        else:
+            if existing.deleted_date:
+                raise ConflictError(f"secret {name!r} is scheduled for deletion; nothing was "
+                                    "written.", f"Run `safesm restore {name}` first.")
+            confirm_overwrite(f"secret {name!r}", force)
+            result = secrets.put_value(name, value)
+            secrets.update_metadata(name, description, kms_key, parsed_tags)
+    if as_json:
+        click.echo(render.to_json(result))
+    notice(settings, render.write_summary(result))

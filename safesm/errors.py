@@ -1,0 +1,207 @@
+"""Exit codes and the SafesmError hierarchy.
+
+Every failure a user can meet is raised as a SafesmError subclass and turned into a
+message and an exit code in exactly one place (``cli.run``). This module must not
+import botocore: AWS exceptions are recognised by class name and by the duck-typed
+``response`` dict, so that the mapping costs nothing at startup.
+"""
+
+from __future__ import annotations
+
+import enum
+from typing import Any
+
+
+class ExitCode(enum.IntEnum):
+    """The one exit-code table (mirrored in the README and the man page)."""
+
+    OK = 0
+    UNEXPECTED = 1
+    USAGE = 2
+    NOT_FOUND = 3
+    AUTH = 4
+    CONFLICT = 5
+    UNREACHABLE = 6
+    INVALID_VALUE = 7
+    POLICY = 8
+    CLIPBOARD = 9
+    INTERRUPTED = 130
+
+
+EXIT_CODE_MEANINGS: dict[ExitCode, str] = {
+    ExitCode.OK: "success",
+    ExitCode.UNEXPECTED: "unexpected error (a bug: report it)",
+    ExitCode.USAGE: "usage error, including a value passed on argv",
+    ExitCode.NOT_FOUND: "secret (or version, or field) not found",
+    ExitCode.AUTH: "no credentials, or access denied",
+    ExitCode.CONFLICT: "conflict: exists without --force, scheduled for deletion, "
+    "changed concurrently",
+    ExitCode.UNREACHABLE: "service unreachable, or throttled after retries",
+    ExitCode.INVALID_VALUE: "invalid value: empty, too large, not UTF-8 without --binary, "
+    "not JSON for --field",
+    ExitCode.POLICY: "policy refused: broad/public access, or lint findings at or above "
+    "--fail-on",
+    ExitCode.CLIPBOARD: "clipboard unavailable",
+    ExitCode.INTERRUPTED: "interrupted",
+}
+
+
+class SafesmError(Exception):
+    """Base of every expected failure. ``message`` and ``hint`` never hold a value."""
+
+    exit_code: ExitCode = ExitCode.UNEXPECTED
+
+    def __init__(self, message: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+
+class UsageError(SafesmError):
+    exit_code = ExitCode.USAGE
+
+
+class ArgvValueError(UsageError):
+    """A value (or something that looks like one) was given on the command line."""
+
+
+class NotFoundError(SafesmError):
+    exit_code = ExitCode.NOT_FOUND
+
+
+class AuthError(SafesmError):
+    exit_code = ExitCode.AUTH
+
+
+class ConflictError(SafesmError):
+    exit_code = ExitCode.CONFLICT
+
+
+class UnreachableError(SafesmError):
+    exit_code = ExitCode.UNREACHABLE
+
+
+class InvalidValueError(SafesmError):
+    exit_code = ExitCode.INVALID_VALUE
+
+
+class PolicyError(SafesmError):
+    exit_code = ExitCode.POLICY
+
+
+class ClipboardError(SafesmError):
+    exit_code = ExitCode.CLIPBOARD
+
+
+class InterruptedError_(SafesmError):
+    exit_code = ExitCode.INTERRUPTED
+
+
+HISTORY_HINT = (
+    "The text you typed is probably in your shell history now: remove it with "
+    "`safesm history scrub` (or `history -d N` in bash, then `history -w`)."
+)
+
+_AUTH_CODES = {
+    "AccessDeniedException",
+    "AccessDenied",
+    "UnrecognizedClientException",
+    "InvalidClientTokenId",
+    "ExpiredTokenException",
+    "ExpiredToken",
+    "InvalidSignatureException",
+    "SignatureDoesNotMatch",
+    "UnauthorizedOperation",
+    "IncompleteSignature",
+    "MissingAuthenticationToken",
+    "DecryptionFailure",
+    "KMSAccessDeniedException",
+}
+_THROTTLE_CODES = {
+    "ThrottlingException",
+    "Throttling",
+    "TooManyRequestsException",
+    "RequestLimitExceeded",
+    "ServiceUnavailable",
+    "ServiceUnavailableException",
+    "InternalServiceError",
+    "InternalFailure",
+}
+_CREDENTIAL_CLASSES = {
+    "NoCredentialsError": "no AWS credentials found",
+    "PartialCredentialsError": "the AWS credentials are incomplete",
+    "ProfileNotFound": "the AWS profile was not found",
+    "SSOTokenLoadError": "the SSO session has expired or was never started",
+    "UnauthorizedSSOTokenError": "the SSO session has expired",
+    "TokenRetrievalError": "the SSO token could not be refreshed",
+    "CredentialRetrievalError": "the credential process failed",
+    "InvalidConfigError": "the AWS configuration is invalid",
+}
+_NETWORK_CLASSES = {
+    "EndpointConnectionError",
+    "ConnectTimeoutError",
+    "ReadTimeoutError",
+    "ConnectionClosedError",
+    "ProxyConnectionError",
+    "SSLError",
+    "HTTPClientError",
+}
+_CREDENTIALS_HINT = (
+    "Configure credentials (`aws configure`, `aws sso login`, or AWS_PROFILE) and try again."
+)
+
+
+def _client_error_parts(exc: Exception) -> tuple[str, str]:
+    response: Any = getattr(exc, "response", None) or {}
+    error = response.get("Error", {}) if isinstance(response, dict) else {}
+    return str(error.get("Code", "")), str(error.get("Message", ""))
+
+
+def _from_client_error(code: str, text: str, name: str | None) -> SafesmError:
+    what = f"secret {name!r}" if name else "the secret"
+    if code == "ResourceNotFoundException":
+        return NotFoundError(f"{what} was not found.", "Check the name with `safesm list`.")
+    if code in _AUTH_CODES:
+        hint = "Check your credentials and the secret's resource policy."
+        if "Expired" in code:
+            hint = "Your credentials have expired: refresh them (`aws sso login`) and retry."
+        return AuthError(f"access denied ({code}).", hint)
+    if code == "ResourceExistsException":
+        return ConflictError(f"{what} already exists.", "Pass --force to overwrite it.")
+    if code == "InvalidRequestException" and "delet" in text.lower():
+        return ConflictError(
+            f"{what} is scheduled for deletion.",
+            f"Run `safesm restore {name or 'NAME'}` to bring it back first.",
+        )
+    if code in _THROTTLE_CODES:
+        return UnreachableError(
+            f"Secrets Manager is throttling or unavailable ({code}) after retries.",
+            "Wait a moment and try again.",
+        )
+    if code in {"MalformedPolicyDocumentException", "PublicPolicyException"}:
+        return PolicyError(f"policy refused ({code}): {text}")
+    if code in {"InvalidParameterException", "ValidationException"}:
+        return UsageError(f"Secrets Manager rejected the request ({code}): {text}")
+    if code == "InvalidRequestException":
+        return ConflictError(f"Secrets Manager refused the request: {text}")
+    return SafesmError(f"Secrets Manager answered {code or 'an error'}: {text}")
+
+
+def from_aws(exc: Exception, name: str | None = None, endpoint: str | None = None) -> SafesmError:
+    """Translate a botocore exception into a SafesmError, recognising it by class name."""
+    cls = type(exc).__name__
+    response = getattr(exc, "response", None)
+    if isinstance(response, dict) and "Error" in response:  # botocore ClientError
+        code, text = _client_error_parts(exc)
+        return _from_client_error(code, text, name)
+    if cls in _CREDENTIAL_CLASSES:
+        return AuthError(_CREDENTIAL_CLASSES[cls] + ".", _CREDENTIALS_HINT)
+    if cls == "NoRegionError":
+        return UsageError("no AWS region is set.", "Pass --region or set AWS_REGION.")
+    if cls in _NETWORK_CLASSES:
+        where = endpoint or "the Secrets Manager endpoint"
+        return UnreachableError(
+            f"could not reach {where} ({cls}).",
+            "Check the network, --endpoint-url and --region, then try again.",
+        )
+    return SafesmError(f"unexpected AWS error ({cls}).")

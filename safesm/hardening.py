@@ -1,0 +1,126 @@
+"""Process hardening while a value is held, and a log filter that redacts values.
+
+botocore's debug log prints whole request and response bodies, so ``--debug`` must
+never reach stderr unfiltered: the filter rewrites each record's arguments (JSON
+bodies lose their SecretString/SecretBinary) and then masks every value this
+process has held, in the encodings a log line may show it in.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import logging
+import os
+import re
+import sys
+from typing import Any
+
+from .values import MASK, SecretValue
+
+_HELD: list[bytes] = []
+_SENSITIVE_KEYS = {"SecretString", "SecretBinary", "SecretValues"}
+_KEY_RE = re.compile(r'("Secret(?:String|Binary)"\s*:\s*)"(?:[^"\\]|\\.)*"?')
+PR_SET_DUMPABLE = 4
+
+
+def protect_process() -> None:
+    """No core dumps and no ptrace/proc peeking by other users while a value is in memory."""
+    try:
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    except (ImportError, ValueError, OSError):
+        pass
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
+        except (OSError, AttributeError):
+            pass
+
+
+def remember(value: SecretValue) -> SecretValue:
+    """Register a value so the log filter masks it wherever it shows up."""
+    if len(value) >= 4:
+        _HELD.append(value.reveal())
+    return value
+
+
+def _forms(raw: bytes) -> set[str]:
+    text = raw.decode("utf-8", "backslashreplace")
+    forms = {text, repr(raw)[2:-1], base64.b64encode(raw).decode()}
+    dumped = json.dumps(text)[1:-1]
+    forms |= {dumped, repr(dumped.encode())[2:-1], json.dumps(text, ensure_ascii=False)[1:-1]}
+    return {f for f in forms if len(f) >= 4}
+
+
+def redact_text(text: str) -> str:
+    """Mask held values and anything keyed as a secret in a JSON-ish text."""
+    text = _KEY_RE.sub(lambda m: m.group(1) + f'"{MASK}"', text)
+    for raw in _HELD:
+        for form in sorted(_forms(raw), key=len, reverse=True):
+            text = text.replace(form, MASK)
+    return text
+
+
+def _scrub(obj: Any) -> Any:
+    """Structurally remove secret fields from botocore's log arguments."""
+    if isinstance(obj, dict):
+        return {k: (MASK if k in _SENSITIVE_KEYS else _scrub(v)) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return type(obj)(_scrub(v) for v in obj)
+    if hasattr(obj, "body") and hasattr(obj, "headers"):  # AWSPreparedRequest and kin
+        return f"<{type(obj).__name__} {getattr(obj, 'method', '')} {getattr(obj, 'url', '')}>"
+    if isinstance(obj, (bytes, bytearray, str)):
+        raw = obj.encode("utf-8", "surrogatepass") if isinstance(obj, str) else bytes(obj)
+        if b'"Secret' in raw:
+            try:
+                return json.dumps(_scrub(json.loads(raw)))
+            except ValueError:
+                return f"<{len(raw)} bytes withheld>"
+        return obj
+    return obj
+
+
+class RedactingFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            args = record.args
+            if args:
+                record.args = _scrub(args)
+                message = record.getMessage()
+            else:
+                message = str(_scrub(record.msg))
+        except Exception:  # a log line must never crash the command or leak via a traceback
+            message = "<log line withheld>"
+        record.msg, record.args = redact_text(message), None
+        record.exc_info = record.exc_text = None
+        return True
+
+
+class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to whatever sys.stderr is now, so test runners that swap it see the log."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.stream = sys.stderr
+        super().emit(record)
+
+
+def enable_debug_logging() -> None:
+    handler = _StderrHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(name)s [%(levelname)s] %(message)s"))
+    handler.addFilter(RedactingFilter())
+    for name in ("botocore", "urllib3", "safesm"):
+        logger = logging.getLogger(name)
+        logger.setLevel(logging.DEBUG)
+        for old in [h for h in logger.handlers if isinstance(h, _StderrHandler)]:
+            logger.removeHandler(old)
+        logger.addHandler(handler)
+        logger.propagate = False
+
+
+def secure_umask() -> None:
+    os.umask(0o077)

@@ -1,0 +1,53 @@
+"""Hidden, confirmed value entry on the terminal (prompt-toolkit, imported only here).
+
+The prompt draws on stderr so that `safesm put NAME --json > meta.json` still shows
+it, and every typed character is masked with '*'.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+from .errors import InterruptedError_, InvalidValueError
+from .values import SecretValue, check_value
+
+MAX_ATTEMPTS = 3
+
+
+def _prompt(message: str, cancelled: str, **kwargs: Any) -> str:
+    from prompt_toolkit import PromptSession
+    from prompt_toolkit.output import create_output
+
+    session: PromptSession[str] = PromptSession(output=create_output(stdout=sys.stderr))
+    try:
+        return session.prompt(message, **kwargs)
+    except (KeyboardInterrupt, EOFError):
+        raise InterruptedError_(f"cancelled; {cancelled}.") from None
+
+
+def ask_value(name: str, multiline: bool = False, binary: bool = False) -> SecretValue:
+    """Ask twice; a mismatch asks again, at most three times, then gives up."""
+    suffix = " (Esc then Enter to finish)" if multiline else ""
+    hidden = {"cancelled": "nothing was written", "is_password": True, "multiline": multiline}
+    for attempt in range(1, MAX_ATTEMPTS + 1):
+        first = _prompt(f"Value for {name}{suffix}: ", **hidden)
+        second = _prompt(f"Again, to confirm{suffix}: ", **hidden)
+        if first == second:
+            return check_value(first.encode("utf-8"), binary=binary)
+        left = MAX_ATTEMPTS - attempt
+        if left:
+            sys.stderr.write(f"The two entries differ; try again ({left} left).\n")
+            sys.stderr.flush()
+    raise InvalidValueError(f"the entries differed {MAX_ATTEMPTS} times; nothing was written.")
+
+
+def confirm(message: str) -> bool:
+    """A yes/no question on the terminal; anything but y/yes is no."""
+    answer = _prompt(f"{message} [y/N] ", cancelled="nothing was changed")
+    return answer.strip().lower() in {"y", "yes"}
+
+
+def ask_line(message: str) -> str:
+    """A visible single-line answer (e.g. typing a name to confirm a deletion)."""
+    return _prompt(message, cancelled="nothing was changed")

@@ -1,0 +1,99 @@
+"""Pure rendering: tables, JSON and one-line messages. No I/O, no values.
+
+Everything here receives metadata dataclasses; none of them can hold a secret value,
+so nothing rendered here can leak one.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+
+def _plain(obj: Any) -> Any:
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        return {f.name: _plain(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
+    if isinstance(obj, datetime):
+        return obj.isoformat()
+    if isinstance(obj, dict):
+        return {str(k): _plain(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_plain(v) for v in obj]
+    return obj
+
+
+def to_json(obj: Any) -> str:
+    return json.dumps(_plain(obj), indent=2, sort_keys=True)
+
+
+def when(dt: datetime | None) -> str:
+    return dt.strftime("%Y-%m-%d %H:%M") if dt else "-"
+
+
+def table(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
+    """Left-aligned columns separated by two spaces, like `kubectl get`."""
+    rows = [list(map(str, r)) for r in rows]
+    widths = [max([len(h), *(len(r[i]) for r in rows)]) for i, h in enumerate(headers)]
+    lines = [headers, *rows]
+    return "\n".join(
+        "  ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)).rstrip() for line in lines
+    )
+
+
+def secret_list(secrets: Sequence[Any]) -> str:
+    rows = [
+        (s.name, when(s.last_changed), "on" if s.rotation_enabled else "off", when(s.deleted_date))
+        for s in secrets
+    ]
+    return table(("NAME", "LAST CHANGED", "ROTATION", "DELETION"), rows)
+
+
+def versions(items: Sequence[Any]) -> str:
+    rows = [(v.version_id, ",".join(v.stages) or "-", when(v.created)) for v in items]
+    return table(("VERSION", "STAGES", "CREATED"), rows)
+
+
+def describe(info: Any) -> str:
+    pairs: list[tuple[str, str]] = [
+        ("Name", info.name),
+        ("ARN", info.arn),
+        ("Description", info.description or "-"),
+        ("KMS key", info.kms_key_id or "aws/secretsmanager (AWS managed)"),
+        ("Created", when(info.created)),
+        ("Last changed", when(info.last_changed)),
+        ("Last accessed", when(info.last_accessed)),
+        ("Rotation", _rotation(info)),
+        ("Deletion", when(info.deleted_date) if info.deleted_date else "not scheduled"),
+        ("Primary region", info.primary_region or "-"),
+        ("Replicas", ", ".join(_replica(r) for r in info.replication) or "none"),
+        ("Tags", ", ".join(f"{k}={v}" for k, v in sorted(info.tags.items())) or "none"),
+    ]
+    width = max(len(k) for k, _ in pairs)
+    lines = [f"{k + ':':<{width + 1}} {v}" for k, v in pairs]
+    lines.append("Versions:")
+    lines.extend(f"  {v.version_id}  {','.join(v.stages) or '-'}" for v in info.versions)
+    return "\n".join(lines)
+
+
+def _rotation(info: Any) -> str:
+    if not info.rotation_enabled:
+        return "off"
+    every = f" every {info.rotation_days} days" if info.rotation_days else ""
+    return f"on{every} ({info.rotation_lambda or 'managed'})"
+
+
+def _replica(r: dict[str, Any]) -> str:
+    return f"{r.get('Region', '?')} ({r.get('Status', '?')})"
+
+
+def write_summary(result: Any) -> str:
+    verb = "Created" if result.created else "Updated"
+    return f"{verb} {result.name} (version {result.version_id})."
+
+
+def error(message: str, hint: str | None) -> str:
+    text = f"safesm: error: {message}"
+    return f"{text}\n{hint}" if hint else text

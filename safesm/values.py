@@ -1,0 +1,136 @@
+"""Pure rules for secret values and names: no I/O here, so every rule is unit-tested.
+
+A value is carried in ``SecretValue``, whose repr and str are masked, so that an
+accidental log line, f-string or traceback shows ``****`` instead of the secret.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+
+from .errors import InvalidValueError, NotFoundError, UsageError
+
+MAX_VALUE_BYTES = 65_536
+NAME_RE = re.compile(r"[A-Za-z0-9/_+=.@-]{1,512}")
+MASK = "****"
+
+
+class SecretValue:
+    """Bytes of a secret, plus whether it is stored as SecretBinary. Never shows itself."""
+
+    __slots__ = ("_data", "binary")
+
+    def __init__(self, data: bytes, binary: bool = False) -> None:
+        self._data = bytes(data)
+        self.binary = binary
+
+    def __repr__(self) -> str:
+        return f"SecretValue({MASK})"
+
+    __str__ = __repr__
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, SecretValue):
+            return NotImplemented
+        return self._data == other._data and self.binary == other.binary
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def reveal(self) -> bytes:
+        """The raw bytes; call only at the edge that must hand the value on."""
+        return self._data
+
+    def reveal_text(self) -> str:
+        return self._data.decode("utf-8")
+
+
+def check_name(name: str) -> str:
+    """Refuse names Secrets Manager would refuse, before any network call."""
+    if not NAME_RE.fullmatch(name or ""):
+        raise UsageError(
+            "invalid secret name: use 1-512 characters from A-Z a-z 0-9 / _ + = . @ -",
+        )
+    return name
+
+
+def strip_one_newline(data: bytes) -> bytes:
+    """Drop exactly one trailing ``\\n`` or ``\\r\\n``: what `echo` and editors add."""
+    if data.endswith(b"\r\n"):
+        return data[:-2]
+    if data.endswith(b"\n"):
+        return data[:-1]
+    return data
+
+
+def check_value(data: bytes, binary: bool = False) -> SecretValue:
+    """Apply the size and encoding rules and wrap the bytes."""
+    if not data:
+        raise InvalidValueError("refused: the value is empty; nothing was written.")
+    if len(data) > MAX_VALUE_BYTES:
+        raise InvalidValueError(
+            f"refused: the value is larger than {MAX_VALUE_BYTES:,} bytes, Secrets Manager's "
+            "limit; nothing was written.",
+        )
+    if not binary:
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError:
+            raise InvalidValueError(
+                "refused: the value is not valid UTF-8; nothing was written.",
+                "Pass --binary to store it as SecretBinary.",
+            ) from None
+    return SecretValue(data, binary=binary)
+
+
+def _load_object(value: SecretValue) -> dict:
+    try:
+        doc = json.loads(value.reveal_text()) if not value.binary else None
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        doc = None
+    if not isinstance(doc, dict):
+        raise InvalidValueError(
+            "the secret is not a JSON object, so it has no fields.",
+            "Read it without --field/--key, or store a JSON object.",
+        )
+    return doc
+
+
+def extract_field(value: SecretValue, key: str) -> SecretValue:
+    """One key of a JSON secret; strings come out bare, anything else as JSON."""
+    doc = _load_object(value)
+    if key not in doc:
+        raise NotFoundError(f"the secret has no field {key!r}.")
+    field = doc[key]
+    text = field if isinstance(field, str) else json.dumps(field)
+    return SecretValue(text.encode("utf-8"))
+
+
+def has_field(value: SecretValue, key: str) -> bool:
+    return key in _load_object(value)
+
+
+def set_field(value: SecretValue, key: str, field: SecretValue) -> SecretValue:
+    """Set one key of a JSON secret to a string, keeping every other key as it was."""
+    if field.binary:
+        raise UsageError("--key and --binary cannot be combined: JSON fields are text.")
+    doc = _load_object(value)
+    doc[key] = field.reveal_text()
+    return check_value(json.dumps(doc, ensure_ascii=False).encode("utf-8"))
+
+
+@dataclass(frozen=True)
+class Tag:
+    key: str
+    value: str
+
+
+def parse_tag(text: str) -> Tag:
+    key, sep, val = text.partition("=")
+    if not sep or not key:
+        raise UsageError(f"--tag takes KEY=VALUE, got {text!r}.")
+    return Tag(key, val)

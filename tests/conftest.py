@@ -1,0 +1,132 @@
+"""The test rig: a real moto server on loopback, and an isolated AWS environment.
+
+No test reaches a real AWS endpoint: every test runs with AWS_ENDPOINT_URL pointing
+at 127.0.0.1, fake credentials in a temp HOME, and instance metadata disabled.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+REGION = "us-east-1"
+ROOT = Path(__file__).resolve().parent.parent
+AWS_ENV_VARS = [v for v in os.environ if v.startswith("AWS_")] + ["SAFESM_CLIP_TIME"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_ready(url: str, proc: subprocess.Popen, deadline: float) -> None:
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"moto_server exited early with {proc.returncode}")
+        try:
+            urllib.request.urlopen(url + "/moto-api/", timeout=1).read()
+            return
+        except OSError:
+            time.sleep(0.1)
+    proc.kill()
+    raise RuntimeError("moto_server did not become ready within 30 s")
+
+
+@pytest.fixture(scope="session")
+def moto_endpoint(tmp_path_factory):
+    """One moto server per session, as a real HTTP endpoint on 127.0.0.1."""
+    port = free_port()
+    log = tmp_path_factory.mktemp("moto") / "moto.log"
+    with open(log, "wb") as fh:
+        proc = subprocess.Popen(
+            [sys.executable, str(ROOT / "tests" / "emulator.py"),
+             "-H", "127.0.0.1", "-p", str(port)],
+            stdout=fh, stderr=subprocess.STDOUT, env={**os.environ, "AWS_REGION": REGION},
+        )
+    url = f"http://127.0.0.1:{port}"
+    _wait_ready(url, proc, time.monotonic() + 30)
+    yield url
+    proc.terminate()
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+def reset_emulator(url: str) -> None:
+    req = urllib.request.Request(url + "/moto-api/reset", method="POST", data=b"")
+    urllib.request.urlopen(req, timeout=10).read()
+
+
+@pytest.fixture(autouse=True)
+def isolated_env(tmp_path, monkeypatch):
+    """Every test: a temp HOME, no real AWS settings, and no way to reach real AWS."""
+    home = tmp_path / "home"
+    home.mkdir(mode=0o700)
+    tmp = tmp_path / "tmp"
+    tmp.mkdir(mode=0o700)
+    for var in AWS_ENV_VARS:
+        monkeypatch.delenv(var, raising=False)
+    for var in ("XDG_CONFIG_HOME", "XDG_CACHE_HOME", "HISTFILE"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("TMPDIR", str(tmp))
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(home / ".aws" / "config"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(home / ".aws" / "credentials"))
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    # A closed port: anything that forgets the emulator fails fast instead of reaching AWS.
+    monkeypatch.setenv("AWS_ENDPOINT_URL", f"http://127.0.0.1:{free_port()}")
+    monkeypatch.setenv("AWS_REGION", REGION)
+    monkeypatch.setenv("PROMPT_TOOLKIT_NO_CPR", "1")
+    return home
+
+
+@pytest.fixture
+def aws(moto_endpoint, isolated_env, monkeypatch):
+    """Fake credentials and the emulator's endpoint, freshly reset."""
+    reset_emulator(moto_endpoint)
+    aws_dir = isolated_env / ".aws"
+    aws_dir.mkdir(mode=0o700)
+    (aws_dir / "credentials").write_text(
+        "[default]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\n"
+        "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n"
+    )
+    (aws_dir / "config").write_text(f"[default]\nregion = {REGION}\n")
+    monkeypatch.setenv("AWS_ENDPOINT_URL", moto_endpoint)
+    return moto_endpoint
+
+
+@pytest.fixture
+def sm(aws):
+    """A direct boto3 client to the emulator, to check what safesm did (or did not) write."""
+    import boto3
+
+    return boto3.client(
+        "secretsmanager", region_name=REGION, endpoint_url=aws,
+        aws_access_key_id="AKIAIOSFODNN7EXAMPLE", aws_secret_access_key="x",
+    )
+
+
+@pytest.fixture
+def canary() -> str:
+    """A unique value that must never show up where it does not belong."""
+    return f"canary-{secrets.token_hex(12)}"
+
+
+@pytest.fixture(scope="session")
+def safesm_bin() -> str:
+    """The installed console script, as a user runs it."""
+    path = Path(sys.executable).parent / "safesm"
+    found = str(path) if path.exists() else shutil.which("safesm")
+    assert found, "safesm is not installed in this environment (pip install -e .)"
+    return found

@@ -1,0 +1,42 @@
+"""`--help` and command help must not import the heavy libraries."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+HEAVY = ("botocore", "boto3", "prompt_toolkit", "keyring", "pyperclip")
+PROBE = """
+import json, sys
+from safesm.cli import cli
+try:
+    cli.main(sys.argv[1:])
+except SystemExit:
+    pass
+heavy = sorted({m.split('.')[0] for m in sys.modules} & set(%r))
+sys.stderr.write(json.dumps(heavy))
+"""
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["--help"], ["--version"], ["put", "--help"], ["get", "--help"], ["list", "--help"],
+     ["describe", "--help"], ["versions", "--help"], ["delete", "--help"],
+     ["restore", "--help"], ["put", "db/prod", "on-argv"]],
+)
+def test_no_heavy_imports(args):
+    proc = subprocess.run([sys.executable, "-c", PROBE % (HEAVY,), *args],
+                          capture_output=True, text=True, timeout=30)
+    loaded = json.loads(proc.stderr.strip().splitlines()[-1])
+    assert loaded == [], f"{args} imported {loaded}"
+
+
+def test_importtime_confirms(safesm_bin):
+    proc = subprocess.run([sys.executable, "-X", "importtime", "-m", "safesm", "--help"],
+                          capture_output=True, text=True, timeout=30)
+    assert proc.returncode == 0
+    imported = {line.split("|")[-1].strip().split(".")[0] for line in proc.stderr.splitlines()}
+    assert not imported & set(HEAVY)
