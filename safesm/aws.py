@@ -96,8 +96,10 @@ def _info(d: dict[str, Any]) -> SecretInfo:
 class SecretStore:
     """Secrets Manager calls that speak SecretValue and dataclasses, never botocore types."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, connect_timeout: float = CONNECT_TIMEOUT,
+                 read_timeout: float = READ_TIMEOUT, max_attempts: int = MAX_ATTEMPTS) -> None:
         self.settings = settings
+        self.timeouts = (connect_timeout, read_timeout, max_attempts)
         self._client: Any = None
 
     @property
@@ -112,10 +114,11 @@ class SecretStore:
         from botocore.config import Config
 
         session = botocore.session.Session(profile=self.settings.profile)
+        connect_timeout, read_timeout, max_attempts = self.timeouts
         config = Config(
-            connect_timeout=CONNECT_TIMEOUT,
-            read_timeout=READ_TIMEOUT,
-            retries={"mode": "standard", "max_attempts": MAX_ATTEMPTS},
+            connect_timeout=connect_timeout,
+            read_timeout=read_timeout,
+            retries={"mode": "standard", "max_attempts": max_attempts},
             user_agent_extra="safesm",
         )
         return session.create_client(
