@@ -3,7 +3,7 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: venv demo test lint bench clean
+.PHONY: venv demo test lint bench docs clean
 
 $(BIN)/safesm: pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -21,6 +21,13 @@ test: venv
 
 lint: venv
 	$(BIN)/ruff check safesm tests benchmarks
+
+# Regenerate the checked-in man page and completion scripts (tests fail when they are stale).
+docs: venv
+	$(BIN)/python -m safesm.manpage > man/safesm.1
+	$(BIN)/safesm completion bash > completions/safesm.bash
+	$(BIN)/safesm completion zsh > completions/_safesm
+	$(BIN)/safesm completion fish > completions/safesm.fish
 
 bench: venv
 	$(BIN)/python -m benchmarks

@@ -8,6 +8,7 @@ them), and none of them imports botocore or prompt-toolkit at module level, so
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 import traceback
 from collections.abc import Callable
@@ -26,6 +27,7 @@ COMMANDS: dict[str, str] = {
     "versions": "safesm.commands.manage:versions",
     "delete": "safesm.commands.manage:delete",
     "restore": "safesm.commands.manage:restore",
+    "completion": "safesm.commands.completion:completion",
 }
 
 VALUE_OPTIONS = ("--secret-string", "--secret-binary", "--value", "--password", "--passwd",
@@ -63,6 +65,10 @@ class SafesmGroup(click.Group):
         from .hardening import secure_umask
 
         secure_umask()
+        if os.environ.get("_SAFESM_COMPLETE"):
+            from .complete import register_shells
+
+            register_shells()
         code = run(lambda: super(SafesmGroup, self).main(
             args, prog_name or "safesm", standalone_mode=False, **extra), args)
         sys.stdout.flush()
@@ -117,9 +123,17 @@ def run(invoke: Callable[[], Any], args: list[str]) -> int:
         return ExitCode.UNEXPECTED
 
 
+def _complete(kind: str, ctx: click.Context, param: click.Parameter, incomplete: str) -> Any:
+    from . import complete
+
+    return getattr(complete, kind)(ctx, param, incomplete)
+
+
 @click.group(cls=SafesmGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--profile", metavar="NAME", help="AWS profile (default: AWS_PROFILE).")
-@click.option("--region", metavar="REGION", help="AWS region (default: AWS_REGION).")
+@click.option("--profile", metavar="NAME", help="AWS profile (default: AWS_PROFILE).",
+              shell_complete=lambda c, p, i: _complete("profiles", c, p, i))
+@click.option("--region", metavar="REGION", help="AWS region (default: AWS_REGION).",
+              shell_complete=lambda c, p, i: _complete("regions", c, p, i))
 @click.option("--endpoint-url", metavar="URL",
               help="Secrets Manager endpoint (default: AWS_ENDPOINT_URL_SECRETS_MANAGER, "
                    "AWS_ENDPOINT_URL).")

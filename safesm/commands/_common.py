@@ -40,5 +40,12 @@ def _check_name(ctx: click.Context, param: click.Parameter, value: str) -> str:
     return check_name(value)
 
 
+def _complete_name(ctx: click.Context, param: click.Parameter, incomplete: str) -> Any:
+    from ..complete import secret_names
+
+    return secret_names(ctx, param, incomplete)
+
+
 def name_argument(func: Any) -> Any:
-    return click.argument("name", callback=_check_name)(func)
+    """The NAME argument: checked before any network call, completed from the name cache."""
+    return click.argument("name", callback=_check_name, shell_complete=_complete_name)(func)

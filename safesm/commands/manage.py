@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from .. import render
+from .. import namecache, render
 from ..config import Settings
 from ..errors import ConflictError, UsageError
 from ._common import name_argument, notice, stdin_is_tty, store
@@ -18,6 +18,7 @@ from ._common import name_argument, notice, stdin_is_tty, store
 def list_cmd(settings: Settings, prefix: str | None, include_deleted: bool, as_json: bool) -> None:
     """List secret names with when they changed, rotation and deletion (never values)."""
     secrets = store(settings).list(prefix, include_deleted)
+    namecache.replace_all(settings, [s.name for s in secrets], prefix)
     click.echo(render.to_json(secrets) if as_json else render.secret_list(secrets))
 
 
@@ -71,6 +72,7 @@ def delete(settings: Settings, name: str, days: int, force_without_recovery: boo
     if not yes:
         _confirm_delete(name)
     when = secrets.delete(name, None if force_without_recovery else days, force_without_recovery)
+    namecache.update(settings, remove=[name])
     if force_without_recovery:
         notice(settings, f"Deleted {name} permanently.")
     else:
@@ -84,4 +86,5 @@ def delete(settings: Settings, name: str, days: int, force_without_recovery: boo
 def restore(settings: Settings, name: str) -> None:
     """Cancel the scheduled deletion of secret NAME."""
     store(settings).restore(name)
+    namecache.update(settings, add=[name])
     notice(settings, f"Restored {name}.")

@@ -9,7 +9,7 @@ from typing import BinaryIO
 
 import click
 
-from .. import hardening, render
+from .. import hardening, namecache, render
 from ..config import Settings
 from ..errors import ConflictError, UsageError
 from ..values import (
@@ -123,6 +123,7 @@ def put(settings: Settings, name: str, path: str | None, keep_newline: bool, mul
             confirm_overwrite(f"secret {name!r}", force)
             result = secrets.put_value(name, value)
             secrets.update_metadata(name, description, kms_key, parsed_tags)
+    namecache.update(settings, add=[name])
     if as_json:
         click.echo(render.to_json(result))
     notice(settings, render.write_summary(result))

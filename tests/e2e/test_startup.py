@@ -25,7 +25,8 @@ sys.stderr.write(json.dumps(heavy))
     "args",
     [["--help"], ["--version"], ["put", "--help"], ["get", "--help"], ["list", "--help"],
      ["describe", "--help"], ["versions", "--help"], ["delete", "--help"],
-     ["restore", "--help"], ["put", "db/prod", "on-argv"]],
+     ["restore", "--help"], ["completion", "--help"], ["completion", "bash"],
+     ["put", "db/prod", "on-argv"]],
 )
 def test_no_heavy_imports(args):
     proc = subprocess.run([sys.executable, "-c", PROBE % (HEAVY,), *args],

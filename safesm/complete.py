@@ -1,0 +1,138 @@
+"""TAB completion: secret names from the local cache, profiles, regions, shell scripts.
+
+Everything here runs on every TAB press, so it reads small local files only: no
+botocore import, no network, no prompt, and any failure yields no candidates rather
+than an error in the user's command line.
+"""
+
+from __future__ import annotations
+
+import configparser
+import importlib.util
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import click
+from click.shell_completion import BashComplete, CompletionItem, ZshComplete, add_completion_class
+
+from . import namecache
+
+SHELLS = ("bash", "zsh", "fish")
+
+
+def _settings(ctx: click.Context) -> Any:
+    from . import config
+
+    root = ctx.find_root().params
+    return config.load({k: root.get(k) for k in ("profile", "region", "endpoint_url")})
+
+
+def secret_names(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
+    try:
+        settings = _settings(ctx)
+        path = namecache.cache_file(settings)
+        if namecache.is_stale(path):
+            namecache.request_refresh(settings)
+        names = namecache.complete(namecache.read_names(path), incomplete)
+        return [CompletionItem(n) for n in names]
+    except Exception:  # completion must never break the user's line
+        return []
+
+
+def _profile_names(env: dict[str, str] | os._Environ[str]) -> set[str]:
+    home = Path(env.get("HOME", "~")).expanduser()
+    files = {
+        env.get("AWS_CONFIG_FILE", str(home / ".aws" / "config")): "profile ",
+        env.get("AWS_SHARED_CREDENTIALS_FILE", str(home / ".aws" / "credentials")): "",
+    }
+    names: set[str] = set()
+    for path, prefix in files.items():
+        parser = configparser.RawConfigParser()
+        try:
+            parser.read(path, encoding="utf-8")
+        except (configparser.Error, UnicodeDecodeError):
+            continue
+        for section in parser.sections():
+            if section == "default" or not prefix:
+                names.add(section)
+            elif section.startswith(prefix):
+                names.add(section[len(prefix):].strip())
+    return names
+
+
+def profiles(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
+    try:
+        return [CompletionItem(p) for p in sorted(_profile_names(os.environ))
+                if p.startswith(incomplete)]
+    except Exception:
+        return []
+
+
+def _region_names() -> set[str]:
+    """Regions from botocore's own endpoints.json, read as data: botocore is not imported."""
+    spec = importlib.util.find_spec("botocore")
+    if not spec or not spec.submodule_search_locations:
+        return set()
+    data = Path(next(iter(spec.submodule_search_locations))) / "data" / "endpoints.json"
+    doc = json.loads(data.read_text("utf-8"))
+    return {r for part in doc.get("partitions", []) for r in part.get("regions", {})}
+
+
+def regions(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
+    try:
+        return [CompletionItem(r) for r in sorted(_region_names()) if r.startswith(incomplete)]
+    except Exception:
+        return []
+
+
+def _patched(template: str, old: str, new: str) -> str:
+    if old not in template:
+        raise RuntimeError("click's completion template changed; update safesm/complete.py")
+    return template.replace(old, new)
+
+
+class SafesmBash(BashComplete):
+    """click's bash script, plus: no space after a name segment ending in '/'."""
+
+    source_template = _patched(
+        BashComplete.source_template,
+        "            COMPREPLY+=($value)\n",
+        "            COMPREPLY+=($value)\n            [[ $value == */ ]] && compopt -o nospace\n",
+    )
+
+
+class SafesmZsh(ZshComplete):
+    """click's zsh script, plus: no space after a name segment ending in '/'."""
+
+    source_template = _patched(
+        _patched(
+            _patched(ZshComplete.source_template, "    local -a completions\n",
+                     "    local -a completions\n    local -a completions_nospace\n"),
+            '            if [[ "$descr" == "_" ]]; then\n                completions+=("$key")',
+            '            if [[ "$descr" == "_" && "$key" == */ ]]; then\n'
+            '                completions_nospace+=("$key")\n'
+            '            elif [[ "$descr" == "_" ]]; then\n                completions+=("$key")',
+        ),
+        '    if [ -n "$completions" ]; then',
+        '    if [ -n "$completions_nospace" ]; then\n'
+        "        compadd -U -V unsorted -S '' -a completions_nospace\n    fi\n\n"
+        '    if [ -n "$completions" ]; then',
+    )
+
+
+def register_shells() -> None:
+    add_completion_class(SafesmBash, "bash")
+    add_completion_class(SafesmZsh, "zsh")
+
+
+def script(cli: click.Command, shell: str) -> str:
+    """The completion script for `shell`, exactly what completions/ holds."""
+    from click.shell_completion import get_completion_class
+
+    register_shells()
+    cls = get_completion_class(shell)
+    if cls is None:
+        raise click.BadParameter(f"unsupported shell {shell!r}")
+    return cls(cli, {}, "safesm", "_SAFESM_COMPLETE").source()

@@ -1,0 +1,138 @@
+"""TAB completion in real bash, zsh and fish, from the name cache, never the network."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pexpect
+import pytest
+
+from safesm import config, namecache
+
+pytestmark = pytest.mark.e2e
+ROOT = Path(__file__).resolve().parents[2]
+NAMES = ["db/prod", "db/dev", "db/eu/one", "web/api"]
+
+
+@pytest.fixture
+def cache(isolated_env):
+    namecache.write_names(namecache.cache_file(config.load({})), NAMES)
+
+
+def shell_env() -> dict[str, str]:
+    return {**os.environ, "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}"}
+
+
+def test_bash_completes_cached_names(cache):
+    script = f"""
+source /usr/share/bash-completion/bash_completion
+source {ROOT}/completions/safesm.bash
+COMP_WORDS=(safesm get db/); COMP_CWORD=2; COMP_LINE="safesm get db/"; COMP_POINT=${{#COMP_LINE}}
+_safesm_completion safesm 2>/dev/null
+printf '%s\\n' "${{COMPREPLY[@]}}"
+"""
+    out = subprocess.run(["bash", "--norc", "-c", script], capture_output=True, text=True,
+                         env=shell_env(), timeout=30)
+    assert out.stdout.split() == ["db/dev", "db/eu/", "db/prod"]
+
+
+def test_bash_completes_commands_and_options(cache):
+    script = f"""
+source {ROOT}/completions/safesm.bash
+COMP_WORDS=(safesm get db/prod --fi); COMP_CWORD=3
+_safesm_completion safesm 2>/dev/null
+printf '%s\\n' "${{COMPREPLY[@]}}"
+COMPREPLY=(); COMP_WORDS=(safesm de); COMP_CWORD=1
+_safesm_completion safesm 2>/dev/null
+printf '%s\\n' "${{COMPREPLY[@]}}"
+"""
+    out = subprocess.run(["bash", "--norc", "-c", script], capture_output=True, text=True,
+                         env=shell_env(), timeout=30)
+    assert out.stdout.split() == ["--field", "delete", "describe"]
+
+
+def test_fish_completes_cached_names(cache):
+    cmd = f'source {ROOT}/completions/safesm.fish; complete -C "safesm get db/"'
+    out = subprocess.run(["fish", "--no-config", "-c", cmd], capture_output=True, text=True,
+                         env=shell_env(), timeout=30)
+    assert [line.split("\t")[0] for line in out.stdout.split()] == ["db/dev", "db/eu/",
+                                                                    "db/prod"]
+
+
+def test_zsh_completes_cached_names(cache, tmp_path):
+    env = {**shell_env(), "TERM": "xterm", "ZDOTDIR": str(tmp_path)}
+    child = pexpect.spawn("zsh", ["-f", "-i"], env=env, dimensions=(24, 120), timeout=20,
+                          encoding="utf-8")
+    try:
+        child.sendline(f"fpath=({ROOT}/completions $fpath); autoload -U compinit; "
+                       "compinit -u -D; PS1='READY> '")
+        child.expect("READY> ")
+        child.send("safesm get db/\t")
+        child.expect("db/dev")
+        child.expect("db/prod")
+        child.send("\x03")
+        child.sendline("exit")
+        child.expect(pexpect.EOF)
+    finally:
+        child.close(force=True)
+
+
+def test_no_cache_and_unreachable_endpoint_returns_nothing_quickly(isolated_env):
+    env = {**os.environ, "COMP_WORDS": "safesm get db/", "COMP_CWORD": "2",
+           "_SAFESM_COMPLETE": "bash_complete"}
+    start = time.monotonic()
+    out = subprocess.run([sys.executable, "-m", "safesm"], capture_output=True, text=True,
+                         env=env, timeout=30)
+    assert time.monotonic() - start < 3
+    assert out.stdout.strip() == "" and out.stderr == ""
+    assert out.returncode == 0
+
+
+def test_completing_a_name_imports_nothing_heavy(cache):
+    probe = (
+        "import sys, runpy\n"
+        "try:\n    runpy.run_module('safesm', run_name='__main__')\nexcept SystemExit:\n    pass\n"
+        "heavy = {m.split('.')[0] for m in sys.modules} & "
+        "{'botocore', 'boto3', 'prompt_toolkit', 'keyring', 'pyperclip'}\n"
+        "sys.stderr.write(repr(sorted(heavy)))\n"
+    )
+    env = {**os.environ, "COMP_WORDS": "safesm get db/", "COMP_CWORD": "2",
+           "_SAFESM_COMPLETE": "bash_complete"}
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                         env=env, timeout=30)
+    assert "plain,db/prod" in out.stdout
+    assert out.stderr == "[]"
+
+
+def test_stale_cache_is_refreshed_in_the_background(aws, sm, isolated_env):
+    sm.create_secret(Name="fresh/one", SecretString="v")
+    path = namecache.cache_file(config.load({}))
+    namecache.write_names(path, ["old/name"])
+    old = time.time() - namecache.MAX_AGE - 10
+    os.utime(path, (old, old))
+    env = {**os.environ, "COMP_WORDS": "safesm get ", "COMP_CWORD": "2",
+           "_SAFESM_COMPLETE": "bash_complete"}
+    out = subprocess.run([sys.executable, "-m", "safesm"], capture_output=True, text=True,
+                         env=env, timeout=30)
+    assert out.stdout.split() == ["plain,old/"]  # answers at once from what it has
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline and namecache.read_names(path) != ["fresh/one"]:
+        time.sleep(0.1)
+    assert namecache.read_names(path) == ["fresh/one"]
+
+
+def test_profile_and_region_completion(isolated_env):
+    aws_dir = isolated_env / ".aws"
+    aws_dir.mkdir()
+    (aws_dir / "config").write_text("[default]\n[profile prod-admin]\n[profile dev]\n")
+    env = {**os.environ, "_SAFESM_COMPLETE": "bash_complete"}
+    out = subprocess.run([sys.executable, "-m", "safesm"], capture_output=True, text=True,
+                         env={**env, "COMP_WORDS": "safesm --profile pr", "COMP_CWORD": "2"})
+    assert out.stdout.split() == ["plain,prod-admin"]
+    out = subprocess.run([sys.executable, "-m", "safesm"], capture_output=True, text=True,
+                         env={**env, "COMP_WORDS": "safesm --region eu-west-", "COMP_CWORD": "2"})
+    assert "plain,eu-west-1" in out.stdout.split()
