@@ -9,63 +9,25 @@ from __future__ import annotations
 import os
 import secrets
 import shutil
-import socket
-import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
+from . import emulator
+
 REGION = "us-east-1"
-ROOT = Path(__file__).resolve().parent.parent
 AWS_ENV_VARS = [v for v in os.environ if v.startswith("AWS_")] + ["SAFESM_CLIP_TIME"]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait_ready(url: str, proc: subprocess.Popen, deadline: float) -> None:
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"moto_server exited early with {proc.returncode}")
-        try:
-            urllib.request.urlopen(url + "/moto-api/", timeout=1).read()
-            return
-        except OSError:
-            time.sleep(0.1)
-    proc.kill()
-    raise RuntimeError("moto_server did not become ready within 30 s")
 
 
 @pytest.fixture(scope="session")
 def moto_endpoint(tmp_path_factory):
-    """One moto server per session, as a real HTTP endpoint on 127.0.0.1."""
-    port = free_port()
+    """One emulator per session, as a real HTTP endpoint on 127.0.0.1."""
     log = tmp_path_factory.mktemp("moto") / "moto.log"
     with open(log, "wb") as fh:
-        proc = subprocess.Popen(
-            [sys.executable, str(ROOT / "tests" / "emulator.py"),
-             "-H", "127.0.0.1", "-p", str(port)],
-            stdout=fh, stderr=subprocess.STDOUT, env={**os.environ, "AWS_REGION": REGION},
-        )
-    url = f"http://127.0.0.1:{port}"
-    _wait_ready(url, proc, time.monotonic() + 30)
+        proc, url = emulator.start(fh)
     yield url
-    proc.terminate()
-    try:
-        proc.wait(10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-
-
-def reset_emulator(url: str) -> None:
-    req = urllib.request.Request(url + "/moto-api/reset", method="POST", data=b"")
-    urllib.request.urlopen(req, timeout=10).read()
+    emulator.stop(proc)
 
 
 @pytest.fixture(autouse=True)
@@ -85,7 +47,7 @@ def isolated_env(tmp_path, monkeypatch):
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(home / ".aws" / "credentials"))
     monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
     # A closed port: anything that forgets the emulator fails fast instead of reaching AWS.
-    monkeypatch.setenv("AWS_ENDPOINT_URL", f"http://127.0.0.1:{free_port()}")
+    monkeypatch.setenv("AWS_ENDPOINT_URL", f"http://127.0.0.1:{emulator.free_port()}")
     monkeypatch.setenv("AWS_REGION", REGION)
     monkeypatch.setenv("PROMPT_TOOLKIT_NO_CPR", "1")
     return home
@@ -94,7 +56,7 @@ def isolated_env(tmp_path, monkeypatch):
 @pytest.fixture
 def aws(moto_endpoint, isolated_env, monkeypatch):
     """Fake credentials and the emulator's endpoint, freshly reset."""
-    reset_emulator(moto_endpoint)
+    emulator.reset(moto_endpoint)
     aws_dir = isolated_env / ".aws"
     aws_dir.mkdir(mode=0o700)
     (aws_dir / "credentials").write_text(
