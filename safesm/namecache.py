@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import subprocess
 import sys
 import time
 from collections.abc import Iterable, Mapping
@@ -107,6 +106,8 @@ def request_refresh(settings: Settings) -> None:
                 return
         except OSError:
             pass
+        import subprocess
+
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         marker.touch(mode=0o600)
         args = [sys.executable, "-m", "safesm.namecache"]

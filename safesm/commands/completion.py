@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from ..complete import SHELLS
+SHELLS = ("bash", "zsh", "fish")  # keep in step with safesm.complete.SHELLS
 
 
 @click.command()
