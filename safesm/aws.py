@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import base64
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from . import errors
 from .config import Settings
@@ -23,6 +23,7 @@ from .values import SecretValue, Tag
 CONNECT_TIMEOUT = 5
 READ_TIMEOUT = 15
 MAX_ATTEMPTS = 4  # botocore "standard" retry mode: exponential backoff with jitter
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -93,6 +94,26 @@ def _info(d: dict[str, Any]) -> SecretInfo:
     )
 
 
+def botocore_session(settings: Settings) -> Any:
+    """A botocore session for the selected profile; a role profile gets the keyring-backed
+    session cache and the terminal MFA prompt (credcache imports keyring only then)."""
+    import botocore.session
+
+    from . import credcache
+
+    session = botocore.session.Session(profile=settings.profile)
+    credcache.install(session, quiet=settings.quiet)
+    return session
+
+
+def with_botocore_session(settings: Settings, action: Callable[[Any], T]) -> T:
+    """Run `action` on a plain botocore session (`safesm session`), errors translated."""
+    import botocore.session
+
+    with SecretStore(settings)._translate():
+        return action(botocore.session.Session(profile=settings.profile))
+
+
 class SecretStore:
     """Secrets Manager calls that speak SecretValue and dataclasses, never botocore types."""
 
@@ -110,10 +131,9 @@ class SecretStore:
         return self._client
 
     def _make_client(self) -> Any:
-        import botocore.session
         from botocore.config import Config
 
-        session = botocore.session.Session(profile=self.settings.profile)
+        session = botocore_session(self.settings)
         connect_timeout, read_timeout, max_attempts = self.timeouts
         config = Config(
             connect_timeout=connect_timeout,

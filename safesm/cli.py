@@ -28,6 +28,7 @@ COMMANDS: dict[str, str] = {
     "delete": "safesm.commands.manage:delete",
     "restore": "safesm.commands.manage:restore",
     "completion": "safesm.commands.completion:completion",
+    "session": "safesm.commands.session:session",
 }
 
 VALUE_OPTIONS = ("--secret-string", "--secret-binary", "--value", "--password", "--passwd",

@@ -19,8 +19,12 @@ from typing import Any
 from .values import MASK, SecretValue
 
 _HELD: list[bytes] = []
-_SENSITIVE_KEYS = {"SecretString", "SecretBinary", "SecretValues"}
+_SENSITIVE_KEYS = {"SecretString", "SecretBinary", "SecretValues",
+                   # STS AssumeRole (MFA role profiles): the MFA code and the temporary keys
+                   "TokenCode", "SecretAccessKey", "SessionToken"}
 _KEY_RE = re.compile(r'("Secret(?:String|Binary)"\s*:\s*)"(?:[^"\\]|\\.)*"?')
+_XML_RE = re.compile(r"(<(SecretAccessKey|SessionToken)>)[^<]*(</\2>)")  # STS response bodies
+_TOKEN_RE = re.compile(r"""(x-amz-security-token['"]?\s*[:=]\s*b?['"]?)[^'"\s,}]+""", re.I)
 PR_SET_DUMPABLE = 4
 
 
@@ -60,6 +64,8 @@ def _forms(raw: bytes) -> set[str]:
 def redact_text(text: str) -> str:
     """Mask held values and anything keyed as a secret in a JSON-ish text."""
     text = _KEY_RE.sub(lambda m: m.group(1) + f'"{MASK}"', text)
+    text = _XML_RE.sub(lambda m: m.group(1) + MASK + m.group(3), text)
+    text = _TOKEN_RE.sub(lambda m: m.group(1) + MASK, text)
     for raw in _HELD:
         for form in sorted(_forms(raw), key=len, reverse=True):
             text = text.replace(form, MASK)

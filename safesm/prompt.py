@@ -51,3 +51,29 @@ def confirm(message: str) -> bool:
 def ask_line(message: str) -> str:
     """A visible single-line answer (e.g. typing a name to confirm a deletion)."""
     return _prompt(message, cancelled="nothing was changed")
+
+
+def ask_on_terminal(message: str, cancelled: str) -> str | None:
+    """Hidden entry on the controlling terminal, even when stdin and stdout are pipes.
+
+    Like aws-vault, this reads /dev/tty rather than stdin, so `safesm get x | tool` and
+    `tool | safesm put x` can still ask a person for an MFA code. None when the process
+    has no terminal (cron, CI, a detached refresher): the caller must not hang waiting.
+    """
+    if sys.platform == "win32":
+        return _prompt(message, cancelled, is_password=True) if sys.stdin.isatty() else None
+    try:
+        tty_in = open("/dev/tty", encoding="utf-8")  # noqa: SIM115 - closed below
+    except OSError:
+        return None
+    with tty_in, open("/dev/tty", "w", encoding="utf-8") as tty_out:
+        from prompt_toolkit import PromptSession
+        from prompt_toolkit.input import create_input
+        from prompt_toolkit.output import create_output
+
+        session: PromptSession[str] = PromptSession(
+            input=create_input(tty_in), output=create_output(stdout=tty_out))
+        try:
+            return session.prompt(message, is_password=True)
+        except (KeyboardInterrupt, EOFError):
+            raise InterruptedError_(f"cancelled; {cancelled}.") from None

@@ -26,6 +26,7 @@ sys.stderr.write(json.dumps(heavy))
     [["--help"], ["--version"], ["put", "--help"], ["get", "--help"], ["list", "--help"],
      ["describe", "--help"], ["versions", "--help"], ["delete", "--help"],
      ["restore", "--help"], ["completion", "--help"], ["completion", "bash"],
+     ["session", "--help"], ["session", "login", "--help"], ["session", "status", "--help"],
      ["put", "db/prod", "on-argv"]],
 )
 def test_no_heavy_imports(args):

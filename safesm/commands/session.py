@@ -1,0 +1,101 @@
+"""`safesm session login|status|clear`: assumed-role sessions kept in the OS keyring.
+
+A profile with role_arn and mfa_serial asks for an MFA code once per session lifetime;
+these commands start a session ahead of a script, show what is cached (never the
+credentials) and forget it. The work is in credcache.py, reached through aws.py.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+import click
+
+from .. import render
+from ..config import Settings
+from ._common import notice
+
+
+def _complete_profiles(ctx: click.Context, param: click.Parameter, incomplete: str) -> Any:
+    from ..complete import profiles
+
+    return profiles(ctx, param, incomplete)
+
+
+def _profile_option(help: str) -> Any:
+    return click.option("--profile", metavar="NAME", help=help,
+                        shell_complete=_complete_profiles)
+
+
+def _with_profile(settings: Settings, profile: str | None) -> Settings:
+    return dataclasses.replace(settings, profile=profile) if profile else settings
+
+
+def _on_session(settings: Settings, action: Any) -> Any:
+    from .. import aws
+
+    return aws.with_botocore_session(settings, action)
+
+
+@click.group()
+def session() -> None:
+    """Cached MFA / assume-role sessions (kept in the OS keyring, never in a file)."""
+
+
+@session.command()
+@_profile_option("Role profile to log in with (default: --profile before the command, "
+                 "AWS_PROFILE, default).")
+@click.pass_obj
+def login(settings: Settings, profile: str | None) -> None:
+    """Ask for the MFA code now and keep the role session in the keyring."""
+    from .. import credcache
+
+    settings = _with_profile(settings, profile)
+    cached = _on_session(settings, lambda s: credcache.login(s, settings.quiet))
+    now = credcache.now_utc()
+    for item in cached:
+        notice(settings, f"Session for profile {item.profile} cached in the keyring; "
+                         f"{item.minutes_left(now)} min left.")
+
+
+@session.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@click.pass_obj
+def status(settings: Settings, as_json: bool) -> None:
+    """Profiles with a cached session and the minutes left (never the credentials)."""
+    from .. import credcache
+
+    cached = _on_session(settings, lambda s: credcache.status(s, settings.quiet))
+    now = credcache.now_utc()
+    if as_json:
+        click.echo(render.to_json([{"profile": c.profile, "role": c.role, "expires": c.expires,
+                                    "minutes_left": c.minutes_left(now)} for c in cached]))
+    elif cached:
+        click.echo(render.table(("PROFILE", "ROLE", "EXPIRES", "LEFT"), [
+            (c.profile, c.role or "-", render.when(c.expires.astimezone()),
+             f"{c.minutes_left(now)} min") for c in cached]))
+    else:
+        notice(settings, "No cached sessions.")
+
+
+@session.command()
+@_profile_option("Profile whose session to forget (default: --profile before the command, "
+                 "AWS_PROFILE, default).")
+@click.option("--all", "all_", is_flag=True, help="Forget every cached session.")
+@click.pass_obj
+def clear(settings: Settings, profile: str | None, all_: bool) -> None:
+    """Forget a cached session, so that the next run asks for the MFA code again."""
+    from .. import credcache
+
+    if all_ and profile:
+        from ..errors import UsageError
+
+        raise UsageError("pass either --profile or --all, not both.")
+    settings = _with_profile(settings, profile)
+    cleared = _on_session(settings, lambda s: credcache.clear(
+        s, None if all_ else [credcache.selected_profile(s)], settings.quiet))
+    if cleared:
+        notice(settings, f"Cleared the cached session of {', '.join(cleared)}.")
+    else:
+        notice(settings, "No cached session to clear.")
