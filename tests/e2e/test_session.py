@@ -234,6 +234,15 @@ def test_prompt_uses_the_terminal_when_stdin_and_stdout_are_pipes(
     assert stored_entry() is not None
 
 
+def test_ctrl_c_at_the_mfa_prompt_exits_130(secret_service, role_profile, terminal, canary):
+    t = terminal("--profile", PROFILE, "get", "app/db", "--print")
+    t.expect("MFA code for profile")
+    t.type("12\x03")
+    assert t.finish() == 130
+    assert canary.encode() not in t.screen
+    assert stored_entry() is None
+
+
 @pytest.mark.parametrize("keyring_running", [True, False])
 def test_script_without_terminal_exits_4(request, role_profile, safesm_bin, canary,
                                          keyring_running):
