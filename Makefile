@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 $(BIN)/safesm: pyproject.toml
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[dev]'
+	$(BIN)/pip install -q -e '.[dev]' --config-settings editable_mode=compat
 	touch $@
 
 venv: $(BIN)/safesm

@@ -196,6 +196,9 @@ def from_aws(exc: Exception, name: str | None = None, endpoint: str | None = Non
         return _from_client_error(code, text, name)
     if cls in _CREDENTIAL_CLASSES:
         return AuthError(_CREDENTIAL_CLASSES[cls] + ".", _CREDENTIALS_HINT)
+    if cls in {"ConfigParseError", "ConfigNotFound"}:
+        return UsageError("the AWS config file could not be read.",
+                          "Check AWS_CONFIG_FILE / ~/.aws/config (it must be INI syntax).")
     if cls == "NoRegionError":
         return UsageError("no AWS region is set.", "Pass --region or set AWS_REGION.")
     if cls in _NETWORK_CLASSES:

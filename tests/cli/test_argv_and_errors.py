@@ -88,6 +88,15 @@ def test_config_file_supplies_the_endpoint(aws, monkeypatch, isolated_env, sm):
     assert r.exit_code == 0 and r.stdout == "v"
 
 
+def test_broken_aws_config_file_is_usage_error(isolated_env):
+    aws_dir = isolated_env / ".aws"
+    aws_dir.mkdir()
+    (aws_dir / "config").write_text("this is not [ini\n")
+    r = CliRunner().invoke(cli, ["get", "db/prod"])
+    assert r.exit_code == 2
+    assert "AWS config file" in r.stderr
+
+
 def test_broken_config_file_is_usage_error(isolated_env):
     cfg = isolated_env / ".config" / "safesm"
     cfg.mkdir(parents=True)

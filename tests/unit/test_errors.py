@@ -35,6 +35,7 @@ def client_error(code: str, message: str = "m") -> Exception:
         (bx.SSOTokenLoadError(error_msg="x"), ExitCode.AUTH),
         (bx.TokenRetrievalError(provider="sso", error_msg="x"), ExitCode.AUTH),
         (bx.NoRegionError(), ExitCode.USAGE),
+        (bx.ConfigParseError(path="~/.aws/config"), ExitCode.USAGE),
         (bx.EndpointConnectionError(endpoint_url="http://x"), ExitCode.UNREACHABLE),
         (bx.ConnectTimeoutError(endpoint_url="http://x"), ExitCode.UNREACHABLE),
         (bx.ReadTimeoutError(endpoint_url="http://x"), ExitCode.UNREACHABLE),
