@@ -41,6 +41,9 @@ def isolated_env(tmp_path, monkeypatch):
         monkeypatch.delenv(var, raising=False)
     for var in ("XDG_CONFIG_HOME", "XDG_CACHE_HOME", "HISTFILE"):
         monkeypatch.delenv(var, raising=False)
+    # No test touches the developer's real clipboard: clipboard tests bring their own Xvfb.
+    for var in ("DISPLAY", "WAYLAND_DISPLAY", "SSH_TTY", "TMUX"):
+        monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.setenv("TMPDIR", str(tmp))
     monkeypatch.setenv("AWS_CONFIG_FILE", str(home / ".aws" / "config"))

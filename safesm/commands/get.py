@@ -1,4 +1,4 @@
-"""`safesm get`: hand a value to a pipe (or, with --print, to the terminal)."""
+"""`safesm get`: a value to a pipe or file; on a terminal, to the clipboard (cleared later)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from .. import hardening
 from ..config import Settings
 from ..errors import UsageError
 from ..values import SecretValue, extract_field
-from ._common import name_argument, stdout_is_tty, store
+from ._common import name_argument, notice, stdout_is_tty, store
 
 
 def write_value(value: SecretValue) -> None:
@@ -27,17 +27,38 @@ def write_value(value: SecretValue) -> None:
 @click.option("--version-stage", metavar="STAGE", help="Read the version with this stage label.")
 @click.option("--print", "to_terminal", is_flag=True,
               help="Write the value to stdout even when stdout is a terminal.")
+@click.option("--clip", "to_clipboard", is_flag=True,
+              help="Copy the value to the clipboard even when stdout is not a terminal.")
+@click.option("--osc52", is_flag=True,
+              help="Copy through the terminal with the OSC 52 escape (e.g. over SSH); "
+                   "implies --clip.")
+@click.option("--clip-timeout", type=click.IntRange(min=0), metavar="SECONDS",
+              help="Restore the clipboard after SECONDS (default 45, SAFESM_CLIP_TIME, "
+                   "config clip_timeout); 0 never clears.")
 @click.pass_obj
 def get(settings: Settings, name: str, field: str | None, version_id: str | None,
-        version_stage: str | None, to_terminal: bool) -> None:
-    """Write the value of secret NAME to stdout (a pipe or file), exactly as stored."""
-    if stdout_is_tty() and not to_terminal:
-        raise UsageError(
-            "refusing to show a secret on the terminal.",
-            f"Pipe it (`safesm get {name} | ...`), redirect it to a file, or pass --print.",
-        )
+        version_stage: str | None, to_terminal: bool, to_clipboard: bool, osc52: bool,
+        clip_timeout: int | None) -> None:
+    """Copy the value of secret NAME to the clipboard, or write it to a pipe or file.
+
+    On a terminal the value goes to the clipboard and is cleared after a timeout;
+    to a pipe or file it is written exactly as stored, no newline added.
+    """
+    if to_terminal and (to_clipboard or osc52):
+        raise UsageError("--print and --clip/--osc52 cannot be combined.")
+    from .. import clipboard
+
+    target = None
+    if to_clipboard or osc52 or (stdout_is_tty() and not to_terminal):
+        target = clipboard.choose_target(osc52, name)  # exit 9 before any network call
     hardening.protect_process()
     value = hardening.remember(store(settings).get_value(name, version_id, version_stage))
     if field:
         value = hardening.remember(extract_field(value, field))
-    write_value(value)
+    if target is None:
+        write_value(value)
+        return
+    timeout = settings.clip_timeout if clip_timeout is None else clip_timeout
+    clipboard.copy(value, target, timeout)
+    label = f"the {field} field of {name}" if field else name
+    notice(settings, clipboard.notice_text(label, timeout, isinstance(target, clipboard.Osc52)))

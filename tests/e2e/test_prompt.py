@@ -114,10 +114,12 @@ def test_delete_on_a_terminal_wants_the_name_typed(aws, sm, terminal):
 
 
 def test_get_on_a_terminal_does_not_print_without_asking(aws, sm, terminal, canary):
+    """On a terminal get copies to the clipboard; with none here it says so (exit 9)."""
     sm.create_secret(Name="db/prod", SecretString=canary)
     t = terminal("get", "db/prod")
-    assert t.finish() == 2
+    assert t.finish() == 9
     assert canary.encode() not in t.screen
+    assert b"no clipboard" in t.screen
     assert b"--print" in t.screen
     t = terminal("get", "db/prod", "--print")
     assert t.finish() == 0

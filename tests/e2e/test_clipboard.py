@@ -1,0 +1,536 @@
+"""The clipboard under a real X server (Xvfb) with real xclip, and OSC 52 under a real pty."""
+
+from __future__ import annotations
+
+import base64
+import fcntl
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pexpect
+import pytest
+
+from .conftest import files_containing, run_watched
+
+pytestmark = pytest.mark.e2e
+
+TIMEOUT = "2"  # seconds; every wait below allows several times this
+
+
+# --- the rig: our own Xvfb, xclip, and a way to find the clearers we caused ----------
+
+
+def _display_in_use(n: int) -> bool:
+    return Path(f"/tmp/.X{n}-lock").exists() or Path(f"/tmp/.X11-unix/X{n}").exists()
+
+
+def _start_xvfb() -> tuple[subprocess.Popen, int]:
+    """Xvfb on a display nobody uses; -displayfd tells us when it is ready."""
+    for _ in range(10):
+        n = random.randrange(100, 5000)
+        if _display_in_use(n):
+            continue
+        r, w = os.pipe()
+        proc = subprocess.Popen(
+            ["Xvfb", f":{n}", "-displayfd", str(w), "-nolisten", "tcp", "-screen", "0",
+             "320x240x24"], pass_fds=(w,), stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL, start_new_session=True)
+        os.close(w)
+        with os.fdopen(r, "rb") as ready:
+            started = ready.readline().strip() == str(n).encode()
+        if started:
+            return proc, n
+        proc.kill()
+        proc.wait()
+    raise RuntimeError("could not start Xvfb on a free display")
+
+
+def clipboard() -> bytes | None:
+    """What another application pasting now would get (None: empty or no owner)."""
+    proc = subprocess.run(["xclip", "-selection", "clipboard", "-o"], capture_output=True,
+                          timeout=10)
+    return proc.stdout if proc.returncode == 0 and proc.stdout else None
+
+
+def user_copies(text: bytes) -> None:
+    subprocess.run(["xclip", "-selection", "clipboard", "-i"], input=text, check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                   start_new_session=True, timeout=10)
+
+
+def wait_for(check, timeout: float = 10.0, every: float = 0.02):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = check()
+        if result:
+            return result
+        time.sleep(every)
+    return check()
+
+
+def _proc_read(pid: int, part: str) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/{part}").read_bytes()
+    except OSError:
+        return b""
+
+
+def _alive(pid: int) -> bool:
+    stat = _proc_read(pid, "stat")
+    return bool(stat) and stat.rsplit(b")", 1)[1].split()[0] != b"Z"
+
+
+def processes_with(marker: bytes) -> list[int]:
+    """Live processes whose environment holds marker (our HOME or DISPLAY)."""
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit() and marker in _proc_read(int(entry.name), "environ").split(
+                b"\0") and _alive(int(entry.name)):
+            pids.append(int(entry.name))
+    return pids
+
+
+def clearers() -> list[int]:
+    """The clearers this test started (found by the test's own HOME)."""
+    marker = f"HOME={os.environ['HOME']}".encode()
+    return [pid for pid in processes_with(marker)
+            if b"safesm.clearer" in _proc_read(pid, "cmdline")]
+
+
+def no_clearer_left() -> bool:
+    return not clearers()
+
+
+@pytest.fixture
+def xserver(tmp_path, monkeypatch):
+    """A private X display for one test; its clearers and xclip owners die with it."""
+    proc, n = _start_xvfb()
+    runtime = tmp_path / "run"
+    runtime.mkdir(mode=0o700)
+    monkeypatch.setenv("DISPLAY", f":{n}")
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(runtime))
+    for var in ("WAYLAND_DISPLAY", "SSH_TTY", "TMUX", "SAFESM_CLIP_TIME"):
+        monkeypatch.delenv(var, raising=False)
+    yield f":{n}"
+    for pid in clearers():
+        os.kill(pid, signal.SIGKILL)
+    proc.terminate()
+    proc.wait(10)
+
+
+@pytest.fixture
+def secret(aws, sm, canary):
+    sm.create_secret(Name="db/prod", SecretString=canary)
+    return canary.encode()
+
+
+def get(safesm_bin, *args: str, timeout: str = TIMEOUT) -> subprocess.CompletedProcess:
+    return subprocess.run([safesm_bin, "get", *args, "--clip-timeout", timeout],
+                          capture_output=True, timeout=30)
+
+
+# --- copy, restore, leave alone --------------------------------------------------------
+
+
+@pytest.mark.parametrize("before", [b"text the user had copied", None])
+def test_terminal_get_copies_then_restores(xserver, secret, terminal, before):
+    if before:
+        user_copies(before)
+    t = terminal("get", "db/prod", "--clip-timeout", TIMEOUT)
+    t.expect("Copied db/prod to the clipboard; clearing in 2 s.")
+    assert t.finish() == 0
+    assert secret not in t.screen
+    assert clipboard() == secret
+    assert wait_for(no_clearer_left)
+    assert clipboard() == before  # None: emptied, as it was
+
+
+def test_user_copy_before_the_timeout_survives(xserver, secret, safesm_bin):
+    user_copies(b"before")
+    result = get(safesm_bin, "db/prod", "--clip")
+    assert result.returncode == 0 and result.stdout == b""
+    assert clipboard() == secret
+    user_copies(b"something else")
+    assert wait_for(no_clearer_left)
+    assert clipboard() == b"something else"
+
+
+def test_sigkill_right_after_copying_still_restores(xserver, secret, safesm_bin):
+    """The CLI is held right after the copy (its stderr pipe is full) and SIGKILLed."""
+    user_copies(b"before")
+    r, w = os.pipe()
+    fcntl.fcntl(w, fcntl.F_SETFL, os.O_NONBLOCK)
+    try:
+        while True:
+            os.write(w, b"x" * 4096)
+    except BlockingIOError:
+        pass
+    fcntl.fcntl(w, fcntl.F_SETFL, 0)
+    proc = subprocess.Popen([safesm_bin, "get", "db/prod", "--clip", "--clip-timeout", TIMEOUT],
+                            stdout=subprocess.DEVNULL, stderr=w, start_new_session=True)
+    os.close(w)
+    try:
+        assert wait_for(lambda: clipboard() == secret)
+        assert proc.poll() is None  # still there, stuck on its notice
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(10)
+    finally:
+        os.close(r)
+    assert proc.returncode == -signal.SIGKILL
+    assert len(clearers()) == 1
+    assert wait_for(no_clearer_left)
+    assert clipboard() == b"before"
+
+
+def test_terminal_closing_does_not_stop_the_clearer(xserver, secret, safesm_bin):
+    user_copies(b"before")
+    child = pexpect.spawn(safesm_bin, ["get", "db/prod", "--clip-timeout", TIMEOUT],
+                          env=dict(os.environ), timeout=20)
+    child.expect("Copied db/prod")
+    child.close(force=True)  # hang up the terminal
+    assert clipboard() == secret
+    assert wait_for(no_clearer_left)
+    assert clipboard() == b"before"
+
+
+def test_second_get_replaces_the_pending_clearer(xserver, aws, sm, safesm_bin, canary):
+    sm.create_secret(Name="first", SecretString=canary + "-1")
+    sm.create_secret(Name="second", SecretString=canary + "-2")
+    user_copies(b"before safesm")
+    assert get(safesm_bin, "first", "--clip", timeout="60").returncode == 0
+    first = clearers()
+    assert len(first) == 1
+    assert get(safesm_bin, "second", "--clip").returncode == 0
+    assert wait_for(lambda: not _alive(first[0]))
+    assert len(clearers()) == 1
+    assert clipboard() == (canary + "-2").encode()
+    assert wait_for(no_clearer_left)
+    assert clipboard() == b"before safesm"
+
+
+def test_sigterm_makes_the_clearer_clear_now(xserver, secret, safesm_bin):
+    user_copies(b"before")
+    assert get(safesm_bin, "db/prod", "--clip", timeout="600").returncode == 0
+    [pid] = clearers()
+    os.kill(pid, signal.SIGTERM)
+    assert wait_for(no_clearer_left, timeout=5)
+    assert clipboard() == b"before"
+
+
+def test_zero_timeout_never_clears(xserver, secret, safesm_bin):
+    result = get(safesm_bin, "db/prod", "--clip", timeout="0")
+    assert result.returncode == 0
+    assert b"will not be cleared" in result.stderr
+    assert clearers() == []
+    time.sleep(2.5)
+    assert clipboard() == secret
+
+
+def test_timeout_from_environment_and_config(xserver, secret, safesm_bin, monkeypatch,
+                                             isolated_env):
+    config = isolated_env / ".config" / "safesm"
+    config.mkdir(parents=True)
+    (config / "config.toml").write_text("clip_timeout = 3\n")
+    result = subprocess.run([safesm_bin, "get", "db/prod", "--clip"], capture_output=True,
+                            timeout=30)
+    assert b"clearing in 3 s." in result.stderr
+    monkeypatch.setenv("SAFESM_CLIP_TIME", "2")
+    result = subprocess.run([safesm_bin, "get", "db/prod", "--clip"], capture_output=True,
+                            timeout=30)
+    assert b"clearing in 2 s." in result.stderr
+    assert wait_for(no_clearer_left)
+
+
+def test_field_goes_to_the_clipboard(xserver, aws, sm, safesm_bin, canary):
+    sm.create_secret(Name="j", SecretString=json.dumps({"user": "u", "password": canary}))
+    result = get(safesm_bin, "j", "--field", "password", "--clip")
+    assert result.returncode == 0
+    assert result.stderr.decode().startswith("Copied the password field of j to the clipboard")
+    assert clipboard() == canary.encode()
+    assert wait_for(no_clearer_left)
+
+
+# --- where the value must never be -----------------------------------------------------
+
+
+def test_value_never_in_argv_environ_or_stderr(xserver, secret, safesm_bin, isolated_env):
+    user_copies(b"before")
+    result, seen = run_watched([safesm_bin, "--debug", "get", "db/prod", "--clip",
+                                "--clip-timeout", TIMEOUT], env=dict(os.environ))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == b""
+    assert secret not in result.stderr
+    assert b"GetSecretValue" in result.stderr  # the debug log ran, redacted
+    for pid, data in seen.items():
+        assert secret not in data, pid
+    # Everything on our display now (the clearer, xclip owning the selection): argv and
+    # environment, read from /proc while they hold the clipboard.
+    marker = f"DISPLAY={xserver}".encode()
+    around = [pid for pid in processes_with(marker) if pid != os.getpid()]
+    names = {pid: _proc_read(pid, "cmdline") for pid in around}
+    assert any(b"safesm.clearer" in c for c in names.values()), names
+    assert any(c.startswith(b"xclip") for c in names.values()), names
+    for pid in around:
+        environ = _proc_read(pid, "environ")
+        # Unreadable only where the clearer made itself non-dumpable and we are not root.
+        assert environ or os.geteuid() != 0, f"{pid} environ unreadable"
+        assert secret not in names[pid] + environ, names[pid]
+    assert wait_for(no_clearer_left)
+    home, tmp = Path(os.environ["HOME"]), Path(os.environ["TMPDIR"])
+    run = Path(os.environ["XDG_RUNTIME_DIR"])
+    assert files_containing(home, secret) == files_containing(tmp, secret) == []
+    assert files_containing(run, secret) == []
+    assert (run / "safesm").stat().st_mode & 0o777 == 0o700
+
+
+def test_state_files_hold_neither_value_nor_old_clipboard(xserver, secret, safesm_bin):
+    user_copies(b"old-clipboard-text")
+    assert get(safesm_bin, "db/prod", "--clip").returncode == 0
+    run = Path(os.environ["XDG_RUNTIME_DIR"]) / "safesm"
+    assert sorted(p.suffix for p in run.iterdir()) == [".lock", ".sock"]
+    assert files_containing(run, b"old-clipboard-text") == []
+    assert files_containing(run, secret) == []
+    assert wait_for(no_clearer_left)
+    assert [p.suffix for p in run.iterdir()] == [".lock"]  # the socket is gone
+
+
+# --- no clipboard ----------------------------------------------------------------------
+
+
+def test_no_display_exits_9_and_prints_nothing(aws, sm, canary, safesm_bin, monkeypatch,
+                                               terminal):
+    sm.create_secret(Name="db/prod", SecretString=canary)
+    for var in ("DISPLAY", "WAYLAND_DISPLAY", "SSH_TTY"):
+        monkeypatch.delenv(var, raising=False)
+    result = subprocess.run([safesm_bin, "get", "db/prod", "--clip"], capture_output=True,
+                            timeout=30)
+    assert result.returncode == 9
+    assert result.stdout == b""
+    assert b"neither DISPLAY nor WAYLAND_DISPLAY" in result.stderr
+    assert b"--print" in result.stderr
+    assert canary.encode() not in result.stderr
+    t = terminal("get", "db/prod")  # the default on a terminal: same answer
+    assert t.finish() == 9
+    assert canary.encode() not in t.screen
+
+
+def test_display_without_helpers_names_what_to_install(xserver, secret, safesm_bin,
+                                                       monkeypatch, tmp_path):
+    empty = tmp_path / "bin"
+    empty.mkdir()
+    monkeypatch.setenv("PATH", str(empty))
+    result = subprocess.run([safesm_bin, "get", "db/prod", "--clip"], capture_output=True,
+                            timeout=30)
+    assert result.returncode == 9
+    assert result.stdout == b""
+    assert b"Install xclip" in result.stderr
+
+
+def test_dead_display_is_an_error_not_a_success(secret, safesm_bin, monkeypatch, tmp_path):
+    runtime = tmp_path / "run"
+    runtime.mkdir(mode=0o700)
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(runtime))
+    n = next(n for n in range(6000, 7000) if not _display_in_use(n))
+    monkeypatch.setenv("DISPLAY", f":{n}")
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    result = get(safesm_bin, "db/prod", "--clip")
+    assert result.returncode == 9
+    assert b"xclip could not copy" in result.stderr
+    assert secret not in result.stderr + result.stdout
+    assert wait_for(no_clearer_left)
+
+
+def test_binary_secret_is_not_copied(xserver, aws, sm, safesm_bin):
+    sm.create_secret(Name="bin", SecretBinary=b"\xff\x00\xfe")
+    user_copies(b"before")
+    result = get(safesm_bin, "bin", "--clip")
+    assert result.returncode == 7
+    assert b"binary" in result.stderr
+    assert clipboard() == b"before"
+    assert clearers() == []
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "says"),
+    [(["--clip-timeout", "-1"], {}, b"-1 is not in the range"),
+     (["--clip-timeout", "soon"], {}, b"'soon' is not a valid integer"),
+     ([], {"SAFESM_CLIP_TIME": "soon"}, b"whole number of seconds"),
+     ([], {"SAFESM_CLIP_TIME": "-5"}, b"0 or more")],
+)
+def test_bad_timeouts_are_refused_before_anything_happens(xserver, secret, safesm_bin, args,
+                                                          env, says):
+    user_copies(b"before")
+    result = subprocess.run([safesm_bin, "get", "db/prod", "--clip", *args],
+                            capture_output=True, timeout=30, env={**os.environ, **env})
+    assert result.returncode == 2
+    assert says in result.stderr
+    assert result.stdout == b""
+    assert clipboard() == b"before"
+    assert clearers() == []
+
+
+def test_osc52_without_a_terminal_exits_9(aws, sm, canary, safesm_bin):
+    sm.create_secret(Name="db/prod", SecretString=canary)
+    result = subprocess.run([safesm_bin, "get", "db/prod", "--osc52"], capture_output=True,
+                            stdin=subprocess.DEVNULL, timeout=30, start_new_session=True)
+    assert result.returncode == 9
+    assert b"OSC 52 needs a terminal" in result.stderr
+    assert result.stdout == b""
+
+
+def test_print_and_clip_conflict(aws, safesm_bin):
+    result = subprocess.run([safesm_bin, "get", "db/prod", "--clip", "--print"],
+                            capture_output=True, timeout=30)
+    assert result.returncode == 2
+    assert b"cannot be combined" in result.stderr
+
+
+# --- KDE Klipper: absent on this session bus --------------------------------------------
+
+
+@pytest.fixture
+def session_bus(monkeypatch):
+    proc = subprocess.Popen(["dbus-daemon", "--session", "--nofork", "--print-address=1"],
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                            start_new_session=True)
+    assert proc.stdout is not None
+    address = proc.stdout.readline().decode().strip()
+    monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", address)
+    yield address
+    proc.terminate()
+    proc.wait(10)
+
+
+def test_restores_on_a_session_bus_without_klipper(xserver, session_bus, secret, safesm_bin):
+    user_copies(b"before")
+    assert get(safesm_bin, "db/prod", "--clip").returncode == 0
+    assert clipboard() == secret
+    assert wait_for(no_clearer_left)
+    assert clipboard() == b"before"
+
+
+# A stand-in for Klipper's D-Bus interface (org.kde.klipper /klipper), on a real bus: it
+# serves a history read from stdin and records calls to clearClipboardHistory.
+KLIPPER = """
+import sys
+from jeepney import MessageType, HeaderFields, new_method_return
+from jeepney.bus_messages import message_bus
+from jeepney.io.blocking import open_dbus_connection
+history = sys.stdin.read().split("\\0")
+conn = open_dbus_connection(bus="SESSION")
+conn.send_and_get_reply(message_bus.RequestName("org.kde.klipper"))
+print("ready", flush=True)
+while True:
+    msg = conn.receive()
+    if msg.header.message_type != MessageType.method_call:
+        continue
+    member = msg.header.fields.get(HeaderFields.member)
+    if member == "getClipboardHistoryMenu":
+        conn.send(new_method_return(msg, "as", (history,)))
+    elif member == "clearClipboardHistory":
+        history = []
+        print("cleared", flush=True)
+        conn.send(new_method_return(msg))
+"""
+
+
+@pytest.fixture
+def klipper(session_bus):
+    started: list[subprocess.Popen] = []
+
+    def start(history: list[bytes]) -> subprocess.Popen:
+        proc = subprocess.Popen([sys.executable, "-c", KLIPPER], stdin=subprocess.PIPE,
+                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=False)
+        started.append(proc)
+        proc.stdin.write(b"\0".join(history))
+        proc.stdin.close()
+        assert proc.stdout.readline() == b"ready\n"
+        return proc
+
+    yield start
+    for proc in started:
+        proc.kill()
+        proc.wait(10)
+
+
+def test_klipper_history_holding_the_value_is_cleared(xserver, klipper, secret, safesm_bin):
+    service = klipper([b"older entry", secret])
+    assert get(safesm_bin, "db/prod", "--clip").returncode == 0
+    assert wait_for(no_clearer_left)
+    service.kill()
+    assert service.stdout.read() == b"cleared\n"
+
+
+def test_klipper_history_without_the_value_is_left_alone(xserver, klipper, secret,
+                                                         safesm_bin):
+    service = klipper([b"older entry", b"another"])
+    assert get(safesm_bin, "db/prod", "--clip").returncode == 0
+    assert wait_for(no_clearer_left)
+    service.kill()
+    assert service.stdout.read() == b""
+
+
+# --- OSC 52 ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def remote(monkeypatch, tmp_path):
+    """An SSH-like session: no display, SSH_TTY set."""
+    runtime = tmp_path / "run"
+    runtime.mkdir(mode=0o700)
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(runtime))
+    for var in ("DISPLAY", "WAYLAND_DISPLAY", "TMUX"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("SSH_TTY", "/dev/pts/0")
+    yield
+    for pid in clearers():
+        os.kill(pid, signal.SIGKILL)
+
+
+def osc52(data: bytes) -> bytes:
+    return b"\x1b]52;c;" + base64.b64encode(data) + b"\x07"
+
+
+def test_osc52_writes_only_the_escape(remote, secret, terminal):
+    t = terminal("--quiet", "get", "db/prod", "--osc52", "--clip-timeout", "0")
+    assert t.finish() == 0
+    assert t.screen == osc52(secret)
+
+
+def test_osc52_is_automatic_over_ssh_without_a_display(remote, secret, terminal):
+    t = terminal("get", "db/prod", "--clip-timeout", "0")
+    assert t.finish() == 0
+    assert t.screen.startswith(osc52(secret))
+    rest = t.screen[len(osc52(secret)):]
+    assert secret not in rest
+    assert base64.b64encode(secret) not in rest
+    assert rest.startswith(b"Copied db/prod to the terminal's clipboard (OSC 52)")
+
+
+def test_osc52_inside_tmux_uses_passthrough(remote, secret, terminal, monkeypatch):
+    monkeypatch.setenv("TMUX", "/tmp/tmux-0/default,1,0")
+    t = terminal("-q", "get", "db/prod", "--osc52", "--clip-timeout", "0")
+    assert t.finish() == 0
+    assert t.screen == (b"\x1bPtmux;" + osc52(secret).replace(b"\x1b", b"\x1b\x1b")
+                        + b"\x1b\\")
+
+
+def test_osc52_sends_an_empty_copy_after_the_timeout(remote, secret, safesm_bin):
+    """The session (a shell) lives on after get: the clearer empties the remote clipboard."""
+    script = f"'{safesm_bin}' get db/prod --osc52 --clip-timeout {TIMEOUT}; sleep 8"
+    shell = pexpect.spawn("bash", ["--norc", "-c", script], env=dict(os.environ), timeout=20)
+    try:
+        shell.expect_exact(osc52(secret))
+        shell.expect_exact("clearing in 2 s")
+        started = time.monotonic()
+        shell.expect_exact(osc52(b""))
+        assert time.monotonic() - started > 1.0
+        assert wait_for(no_clearer_left)
+    finally:
+        shell.close(force=True)
