@@ -291,3 +291,77 @@ class SecretStore:
     def restore(self, name: str) -> None:
         with self._translate(name):
             self.client.restore_secret(SecretId=name)
+
+    # identity and resource policies ------------------------------------------
+
+    def _sts_endpoint(self) -> str | None:
+        """A local emulator (moto, LocalStack) serves STS on the Secrets Manager endpoint;
+        a real AWS endpoint (e.g. a VPC endpoint) does not, so then botocore decides
+        (AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL, the profile, or the default)."""
+        from urllib.parse import urlparse
+
+        url = self.settings.endpoint_url
+        host = (urlparse(url).hostname or "") if url else ""
+        aws_hosts = (".amazonaws.com", ".amazonaws.com.cn", ".api.aws", ".c2s.ic.gov",
+                     ".sc2s.sgov.gov")
+        return url if host and not host.endswith(aws_hosts) else None
+
+    def _make_sts_client(self) -> Any:
+        """STS with the Secrets Manager client's own credentials, region and timeouts, so
+        that a profile's MFA or SSO step is never asked for twice."""
+        import botocore.session
+        from botocore.config import Config
+
+        sm = self.client
+        get_credentials = getattr(sm, "_get_credentials", None)  # botocore >= 1.31
+        creds = get_credentials() if get_credentials else sm._request_signer._credentials
+        frozen = creds.get_frozen_credentials() if creds is not None else None
+        connect_timeout, read_timeout, max_attempts = self.timeouts
+        config = Config(connect_timeout=connect_timeout, read_timeout=read_timeout,
+                        retries={"mode": "standard", "total_max_attempts": max_attempts},
+                        user_agent_extra="safesm")
+        return botocore.session.Session(profile=self.settings.profile).create_client(
+            "sts", region_name=sm.meta.region_name, endpoint_url=self._sts_endpoint(),
+            config=config,
+            aws_access_key_id=frozen.access_key if frozen else None,
+            aws_secret_access_key=frozen.secret_key if frozen else None,
+            aws_session_token=frozen.token if frozen else None,
+        )
+
+    def caller_arn(self) -> str:
+        """Who is calling, as STS GetCallerIdentity says (a session ARN for roles)."""
+        with self._translate():
+            return str(self._make_sts_client().get_caller_identity()["Arn"])
+
+    def get_policy(self, name: str) -> str | None:
+        """The secret's resource policy as text, or None when it has none."""
+        with self._translate(name):
+            return self.client.get_resource_policy(SecretId=name).get("ResourcePolicy")
+
+    def validate_policy(self, policy: str, name: str | None = None) -> list[tuple[str, str]]:
+        """ValidateResourcePolicy's findings as (check, message); empty when it passed."""
+        kwargs: dict[str, Any] = {"ResourcePolicy": policy}
+        if name:
+            kwargs["SecretId"] = name
+        with self._translate(name):
+            resp = self.client.validate_resource_policy(**kwargs)
+        if resp.get("PolicyValidationPassed"):
+            return []
+        found = [(str(e.get("CheckName", "?")), str(e.get("ErrorMessage", "")))
+                 for e in resp.get("ValidationErrors", []) or []]
+        return found or [("?", "the policy did not pass validation")]
+
+    def put_policy(self, name: str, policy: str, validated: bool = False) -> None:
+        """Validate (unless the caller just did), then put with BlockPublicPolicy=True:
+        a finding stops the write with PolicyError and the old policy stays."""
+        if not validated:
+            problems = self.validate_policy(policy, name)
+            if problems:
+                detail = "; ".join(f"{check}: {msg}" for check, msg in problems)
+                raise errors.PolicyError(
+                    f"Secrets Manager's policy validation refused the policy for {name!r} "
+                    f"({detail}); nothing was changed.",
+                    "Check it with `safesm policy lint --file FILE` and try again.")
+        with self._translate(name):
+            self.client.put_resource_policy(SecretId=name, ResourcePolicy=policy,
+                                            BlockPublicPolicy=True)

@@ -27,6 +27,7 @@ COMMANDS: dict[str, str] = {
     "versions": "safesm.commands.manage:versions",
     "delete": "safesm.commands.manage:delete",
     "restore": "safesm.commands.manage:restore",
+    "policy": "safesm.commands.policy:policy",
     "completion": "safesm.commands.completion:completion",
     "session": "safesm.commands.session:session",
 }
@@ -35,13 +36,29 @@ VALUE_OPTIONS = ("--secret-string", "--secret-binary", "--value", "--password", 
                  "--secret")
 
 
+# Commands that never take a value, where one of VALUE_OPTIONS means something else.
+VALUE_FREE_OPTIONS = {"policy": {"--secret"}}  # `policy kms --secret NAME` names a secret
+
+
+def _command_of(args: list[str]) -> str | None:
+    """The subcommand: the first word that is neither a global option nor its argument."""
+    words = iter(args)
+    for arg in words:
+        if arg in ("--profile", "--region", "--endpoint-url"):
+            next(words, None)
+        elif not arg.startswith("-"):
+            return arg
+    return None
+
+
 def refuse_value_options(args: list[str]) -> None:
     """Refuse options that would carry a value on argv, before click parses anything."""
+    allowed = VALUE_FREE_OPTIONS.get(_command_of(args) or "", set())
     for arg in args:
         if arg == "--":
             return
         opt = arg.split("=", 1)[0]
-        if opt in VALUE_OPTIONS:
+        if opt in VALUE_OPTIONS and opt not in allowed:
             raise ArgvValueError(
                 f"refused: {opt} would put a secret value on the command line; safesm "
                 "never takes one from argv. Use the hidden prompt, --file PATH, or stdin "

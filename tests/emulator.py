@@ -20,6 +20,133 @@ HERE = Path(__file__).resolve()
 
 def install_extensions() -> None:
     """Hook for test-only additions to moto (e.g. calls it does not implement)."""
+    _install_policy_checks()
+    _install_iam_caller_arn()
+    _install_json_auth_errors()
+    _install_serialized_requests()
+    _install_stage_move_sets_current()
+
+
+# Resource policies: moto stores any text and lacks ValidateResourcePolicy. AWS checks
+# syntax, and with Zelkova finds broad access; here a faithful subset: JSON syntax, the
+# size limit, and broad access as judged by policyuniverse (an independent third-party
+# check, so the emulator does not share safesm's own lint logic).
+POLICY_MAX_CHARS = 20480
+
+
+def _policy_error(code: str, message: str) -> Exception:
+    from moto.secretsmanager.exceptions import SecretsManagerClientError
+
+    return SecretsManagerClientError(code, message)
+
+
+def _parse_policy(text: object) -> dict:
+    import json
+
+    if not isinstance(text, str) or len(text) > POLICY_MAX_CHARS:
+        raise _policy_error("ValidationException", "1 validation error detected: Value at "
+                            "'resourcePolicy' failed to satisfy constraint: Member must have "
+                            f"length less than or equal to {POLICY_MAX_CHARS}")
+    try:
+        doc = json.loads(text)
+    except ValueError:
+        doc = None
+    if not isinstance(doc, dict) or "Statement" not in doc:
+        raise _policy_error("MalformedPolicyDocumentException",
+                            "This resource policy contains a syntax error.")
+    return doc
+
+
+def _broad_statements(doc: dict) -> list[int]:
+    from policyuniverse.statement import Statement
+
+    statements = doc["Statement"] if isinstance(doc["Statement"], list) else [doc["Statement"]]
+    return [i for i, st in enumerate(statements)
+            if isinstance(st, dict) and Statement(st).is_internet_accessible()]
+
+
+def _install_policy_checks() -> None:
+    import json
+
+    from moto.secretsmanager.responses import SecretsManagerResponse
+
+    original_put = SecretsManagerResponse.put_resource_policy
+
+    def validate_resource_policy(self: SecretsManagerResponse) -> str:
+        secret_id = self._get_param("SecretId")
+        if secret_id:
+            self.backend.describe_secret(secret_id)  # ResourceNotFoundException like AWS
+        doc = _parse_policy(self._get_param("ResourcePolicy"))
+        errors = [{"CheckName": "BROAD_ACCESS",
+                   "ErrorMessage": f"Statement {i} grants broad access to the secret."}
+                  for i in _broad_statements(doc)]
+        return json.dumps({"PolicyValidationPassed": not errors, "ValidationErrors": errors})
+
+    def put_resource_policy(self: SecretsManagerResponse) -> str:
+        doc = _parse_policy(self._get_param("ResourcePolicy"))
+        if self._get_param("BlockPublicPolicy") and _broad_statements(doc):
+            raise _policy_error("PublicPolicyException", "You can't save the policy because "
+                                "it grants public access to the secret.")
+        return original_put(self)
+
+    SecretsManagerResponse.validate_resource_policy = validate_resource_policy
+    SecretsManagerResponse.put_resource_policy = put_resource_policy
+
+
+def _install_iam_caller_arn() -> None:
+    """moto answers GetCallerIdentity for unknown keys with arn:aws:sts::...:user/moto; AWS
+    names IAM users arn:aws:iam::ACCOUNT:user/NAME."""
+    from moto.sts.models import STSBackend
+
+    original = STSBackend.get_caller_identity
+
+    def get_caller_identity(self: STSBackend, access_key_id: str,
+                            region: str) -> tuple[str, str, str]:
+        user_id, arn, account = original(self, access_key_id, region)
+        if arn.endswith(":user/moto") and ":sts::" in arn:
+            arn = arn.replace(":sts::", ":iam::", 1)
+        return user_id, arn, account
+
+    STSBackend.get_caller_identity = get_caller_identity
+
+
+def _install_serialized_requests() -> None:
+    """AWS applies writes to one secret one at a time; moto's threaded server does not
+    (two PutSecretValue racing can both keep AWSCURRENT). One lock around each Secrets
+    Manager action makes the emulator as atomic as the service, so concurrency tests test
+    safesm rather than moto's races."""
+    import threading
+
+    from moto.secretsmanager.responses import SecretsManagerResponse
+
+    lock = threading.RLock()
+    original = SecretsManagerResponse.call_action
+
+    def call_action(self: SecretsManagerResponse):  # type: ignore[no-untyped-def]
+        with lock:
+            return original(self)
+
+    SecretsManagerResponse.call_action = call_action
+
+
+def _install_stage_move_sets_current() -> None:
+    """moto's UpdateSecretVersionStage moves the AWSCURRENT label but keeps answering
+    GetSecretValue (and demoting on the next put) from the old version; AWS serves the
+    version that holds AWSCURRENT."""
+    from moto.secretsmanager.models import SecretsManagerBackend
+
+    original = SecretsManagerBackend.update_secret_version_stage
+
+    def update_secret_version_stage(self: SecretsManagerBackend, secret_id: str,
+                                    version_stage: str, remove_from_version_id: str,
+                                    move_to_version_id: str) -> tuple[str, str]:
+        result = original(self, secret_id, version_stage, remove_from_version_id,
+                          move_to_version_id)
+        if version_stage == "AWSCURRENT" and move_to_version_id:
+            self.secrets[secret_id].default_version_id = move_to_version_id
+        return result
+
+    SecretsManagerBackend.update_secret_version_stage = update_secret_version_stage
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -68,6 +195,34 @@ def stop(proc: subprocess.Popen) -> None:
 def reset(url: str) -> None:
     req = urllib.request.Request(url + "/moto-api/reset", method="POST", data=b"")
     urllib.request.urlopen(req, timeout=10).read()
+
+
+
+def _install_json_auth_errors() -> None:
+    """With IAM enforcement on (POST /moto-api/reset-auth), moto answers Secrets Manager's
+    JSON protocol with an XML 403 that botocore cannot read; AWS sends JSON
+    AccessDeniedException (400), so the emulator does too."""
+    from moto.core.exceptions import JsonRESTError
+    from moto.core.exceptions import _RESTError as RESTError
+    from moto.secretsmanager.responses import SecretsManagerResponse
+
+    json_types = {"AccessDenied": "AccessDeniedException",
+                  "InvalidClientTokenId": "UnrecognizedClientException"}
+    original = SecretsManagerResponse._authenticate_and_authorize_normal_action
+
+    def authorize(self: SecretsManagerResponse, resource: str = "*") -> None:
+        try:
+            original(self, resource)
+        except RESTError as err:
+            if isinstance(err, JsonRESTError):
+                raise
+            error_type = getattr(err, "error_type", "")
+            json_err = JsonRESTError(json_types.get(error_type, error_type),
+                                     getattr(err, "message", ""))
+            json_err.code = 400
+            raise json_err from None
+
+    SecretsManagerResponse._authenticate_and_authorize_normal_action = authorize
 
 
 if __name__ == "__main__":

@@ -28,8 +28,18 @@ def list_cmd(settings: Settings, prefix: str | None, include_deleted: bool, as_j
 @click.pass_obj
 def describe(settings: Settings, name: str, as_json: bool) -> None:
     """Show a secret's metadata: versions, KMS key, rotation, replication, tags."""
-    info = store(settings).describe(name)
-    click.echo(render.to_json(info) if as_json else render.describe(info))
+    from .policy import describe_notes
+
+    secrets = store(settings)
+    info = secrets.describe(name)
+    notes = describe_notes(secrets, info)
+    if as_json:
+        fields = {f: getattr(info, f) for f in info.__dataclass_fields__}
+        click.echo(render.to_json({**fields, "notes": notes}))
+        return
+    click.echo(render.describe(info))
+    for note in notes:
+        click.echo(f"Note: {note}")
 
 
 @click.command()

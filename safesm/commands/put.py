@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import stat
 import sys
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 import click
 
@@ -89,12 +89,19 @@ def confirm_overwrite(what: str, force: bool) -> None:
 @click.option("--description", metavar="TEXT", help="The secret's description.")
 @click.option("--kms-key", metavar="KEY", help="KMS key id, ARN or alias to encrypt with.")
 @click.option("--tag", "tags", multiple=True, metavar="KEY=VALUE", help="A tag (repeatable).")
+@click.option("--reader", "readers", multiple=True, metavar="ARN",
+              help="A new secret: also let ARN read it (repeatable).")
+@click.option("--writer", "writers", multiple=True, metavar="ARN",
+              help="A new secret: also let ARN write it (repeatable).")
+@click.option("--no-default-policy", is_flag=True,
+              help="A new secret: no least-privilege resource policy (warns).")
 @click.option("-f", "--force", is_flag=True, help="Overwrite an existing secret or field.")
 @click.option("--json", "as_json", is_flag=True, help="Print the new version's metadata.")
 @click.pass_obj
 def put(settings: Settings, name: str, path: str | None, keep_newline: bool, multiline: bool,
         binary: bool, field: str | None, description: str | None, kms_key: str | None,
-        tags: tuple[str, ...], force: bool, as_json: bool) -> None:
+        tags: tuple[str, ...], readers: tuple[str, ...], writers: tuple[str, ...],
+        no_default_policy: bool, force: bool, as_json: bool) -> None:
     """Create or update secret NAME.
 
     The value comes from --file, from stdin when it is not a terminal (one trailing
@@ -102,10 +109,13 @@ def put(settings: Settings, name: str, path: str | None, keep_newline: bool, mul
     It is never taken from the command line.
     """
     parsed_tags = [parse_tag(t) for t in tags]
+    access = _requested_access(settings, readers, writers, no_default_policy)
+    plan = None
     hardening.protect_process()
     value = hardening.remember(read_value(name, path, keep_newline, multiline, binary))
     secrets = store(settings)
     if field:
+        _refuse_access_flags(name, readers, writers)
         current = hardening.remember(secrets.get_value(name))
         if has_field(current, field):
             confirm_overwrite(f"field {field!r} of {name}", force)
@@ -115,8 +125,10 @@ def put(settings: Settings, name: str, path: str | None, keep_newline: bool, mul
     else:
         existing = secrets.find(name)
         if existing is None:
+            plan = _plan_policy(secrets, access, kms_key)
             result = secrets.create(name, value, description, kms_key, parsed_tags)
         else:
+            _refuse_access_flags(name, readers, writers)
             if existing.deleted_date:
                 raise ConflictError(f"secret {name!r} is scheduled for deletion; nothing was "
                                     "written.", f"Run `safesm restore {name}` first.")
@@ -124,6 +136,41 @@ def put(settings: Settings, name: str, path: str | None, keep_newline: bool, mul
             result = secrets.put_value(name, value)
             secrets.update_metadata(name, description, kms_key, parsed_tags)
     namecache.update(settings, add=[name])
+    if plan is not None:
+        from .policy import attach_default
+
+        attach_default(secrets, settings, result.name, plan)
     if as_json:
         click.echo(render.to_json(result))
     notice(settings, render.write_summary(result))
+
+
+def _requested_access(settings: Settings, readers: tuple[str, ...], writers: tuple[str, ...],
+                      no_default_policy: bool) -> Any:
+    """Who else may read/write a new secret (flags and config), checked before any call."""
+    if no_default_policy:
+        if readers or writers:
+            raise UsageError("--reader/--writer shape the default policy; they can't be used "
+                             "with --no-default-policy.")
+        return None
+    from .policy import requested_access
+
+    return requested_access(settings, readers, writers)
+
+
+def _plan_policy(secrets: Any, access: Any, kms_key: str | None) -> Any:
+    """The default policy for a secret about to be created (None: opted out, with a warning)."""
+    if access is None:
+        warn("creating without a resource policy (--no-default-policy): anyone your IAM "
+             "policies allow can read and change this secret.")
+        return None
+    from .policy import plan_default
+
+    return plan_default(secrets, access, kms_key)
+
+
+def _refuse_access_flags(name: str, readers: tuple[str, ...], writers: tuple[str, ...]) -> None:
+    if readers or writers:
+        raise UsageError(f"--reader/--writer set who can use a new secret, and {name!r} "
+                         "exists; nothing was written.",
+                         f"Use `safesm policy grant {name} --read ARN` (or --write).")

@@ -27,6 +27,10 @@ sys.stderr.write(json.dumps(heavy))
      ["describe", "--help"], ["versions", "--help"], ["delete", "--help"],
      ["restore", "--help"], ["completion", "--help"], ["completion", "bash"],
      ["session", "--help"], ["session", "login", "--help"], ["session", "status", "--help"],
+     ["policy", "--help"], ["policy", "show", "--help"], ["policy", "grant", "--help"],
+     ["policy", "revoke", "--help"], ["policy", "apply", "--help"],
+     ["policy", "lint", "--help"], ["policy", "iam", "--help"], ["policy", "kms", "--help"],
+     ["policy", "lint", "--file", "-"],
      ["put", "db/prod", "on-argv"]],
 )
 def test_no_heavy_imports(args):

@@ -1,0 +1,336 @@
+"""Pure: least-privilege policies for a secret — the default resource policy, its
+reader/writer allow-lists, a plain-language summary, and identity/KMS policy generators.
+
+The default resource policy only *denies*: reading (GetSecretValue) to everyone whose
+``aws:PrincipalArn`` is not on the readers list, and writing (PutSecretValue,
+UpdateSecret, UpdateSecretVersionStage) to everyone not on the writers list. It never
+denies policy management, so an administrator cannot be locked out, and since it
+allows nothing it can never grant broad access. Readers in other accounts also need
+an Allow (cross-account access is granted only by a resource policy), which is added
+for exactly those principals. Nothing here does I/O.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from .arns import account_of, collapse, parse_arn, principal_patterns
+
+VERSION = "2012-10-17"
+MAX_POLICY_CHARS = 20480
+READ_ACTIONS = ("secretsmanager:GetSecretValue",)
+WRITE_ACTIONS = ("secretsmanager:PutSecretValue", "secretsmanager:UpdateSecret",
+                 "secretsmanager:UpdateSecretVersionStage")
+SID_READERS = "SafesmDenyReadExceptReaders"
+SID_WRITERS = "SafesmDenyWriteExceptWriters"
+SID_XREAD = "SafesmAllowCrossAccountReaders"
+SID_XWRITE = "SafesmAllowCrossAccountWriters"
+_SAFESM_SIDS = {SID_READERS, SID_WRITERS, SID_XREAD, SID_XWRITE}
+
+
+@dataclass(frozen=True)
+class AllowLists:
+    """Who may read and who may write; principal ARNs (no patterns), in order."""
+
+    readers: tuple[str, ...]
+    writers: tuple[str, ...]
+
+
+def _unique(items: list[str] | tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(items))
+
+
+def as_list(value: Any) -> list[Any]:
+    """IAM lets most elements be one item or a list; always a list here."""
+    if value is None:
+        return []
+    return list(value) if isinstance(value, list) else [value]
+
+
+def dumps(doc: dict[str, Any]) -> str:
+    return json.dumps(doc, indent=2)
+
+
+# the default resource policy ---------------------------------------------------------
+
+def _deny_except(sid: str, actions: tuple[str, ...], principals: tuple[str, ...]) -> dict:
+    patterns = [p for principal in principals for p in principal_patterns(principal)]
+    return {
+        "Sid": sid,
+        "Effect": "Deny",
+        "Principal": "*",
+        "Action": list(actions) if len(actions) > 1 else actions[0],
+        "Resource": "*",
+        "Condition": {"ArnNotLike": {"aws:PrincipalArn": patterns}},
+    }
+
+
+def _allow(sid: str, actions: tuple[str, ...], principals: list[str]) -> dict:
+    return {
+        "Sid": sid,
+        "Effect": "Allow",
+        "Principal": {"AWS": principals if len(principals) > 1 else principals[0]},
+        "Action": list(actions) if len(actions) > 1 else actions[0],
+        "Resource": "*",
+    }
+
+
+def cross_account(principals: tuple[str, ...], home_account: str | None) -> list[str]:
+    """Principals outside the secret's account (unknown home: none are)."""
+    if not home_account:
+        return []
+    return [p for p in principals if account_of(p) not in (None, home_account)]
+
+
+def safesm_statements(lists: AllowLists, home_account: str | None) -> list[dict]:
+    if not lists.readers or not lists.writers:
+        raise ValueError("the readers and writers lists must not be empty")
+    statements = [_deny_except(SID_READERS, READ_ACTIONS, lists.readers),
+                  _deny_except(SID_WRITERS, WRITE_ACTIONS, lists.writers)]
+    x_readers = cross_account(lists.readers, home_account)
+    x_writers = cross_account(lists.writers, home_account)
+    if x_readers:
+        statements.append(_allow(SID_XREAD, READ_ACTIONS, x_readers))
+    if x_writers:
+        statements.append(_allow(SID_XWRITE, WRITE_ACTIONS, x_writers))
+    return statements
+
+
+def default_policy(lists: AllowLists, home_account: str | None) -> dict[str, Any]:
+    """The policy every secret safesm creates gets (see the module docstring)."""
+    return {"Version": VERSION, "Statement": safesm_statements(lists, home_account)}
+
+
+def _is_deny_except(st: dict, action: str) -> bool:
+    cond = st.get("Condition", {}) if isinstance(st.get("Condition"), dict) else {}
+    return (st.get("Effect") == "Deny" and st.get("Principal") in ("*", {"AWS": "*"})
+            and action in as_list(st.get("Action"))
+            and "aws:PrincipalArn" in (cond.get("ArnNotLike") or {}))
+
+
+def _is_safesm(st: Any) -> bool:
+    return isinstance(st, dict) and st.get("Sid") in _SAFESM_SIDS
+
+
+def _find(doc: dict, sid: str, action: str) -> dict | None:
+    statements = [s for s in as_list(doc.get("Statement")) if isinstance(s, dict)]
+    by_sid = [s for s in statements if s.get("Sid") == sid]
+    found = by_sid or [s for s in statements if _is_deny_except(s, action)]
+    return found[0] if found else None
+
+
+def allow_lists(doc: dict[str, Any]) -> AllowLists | None:
+    """The readers and writers of a policy in safesm's form, else None."""
+    if not isinstance(doc, dict):
+        return None
+    read = _find(doc, SID_READERS, READ_ACTIONS[0])
+    write = _find(doc, SID_WRITERS, WRITE_ACTIONS[0])
+    if not read or not write or not _is_deny_except(read, READ_ACTIONS[0]) \
+            or not _is_deny_except(write, WRITE_ACTIONS[0]):
+        return None
+
+    def principals(st: dict) -> tuple[str, ...]:
+        return tuple(collapse(as_list(st["Condition"]["ArnNotLike"]["aws:PrincipalArn"])))
+
+    return AllowLists(principals(read), principals(write))
+
+
+def with_lists(doc: dict[str, Any], lists: AllowLists, home_account: str | None) -> dict:
+    """``doc`` with its safesm statements rebuilt from ``lists``; other statements kept."""
+    out = copy.deepcopy(doc) if isinstance(doc, dict) else {}
+    read = _find(out, SID_READERS, READ_ACTIONS[0])
+    write = _find(out, SID_WRITERS, WRITE_ACTIONS[0])
+    others = [s for s in as_list(out.get("Statement"))
+              if not _is_safesm(s) and s is not read and s is not write]
+    out["Version"] = VERSION
+    out["Statement"] = safesm_statements(lists, home_account) + others
+    return out
+
+
+def change(lists: AllowLists, principal: str, read: bool, write: bool,
+           add: bool) -> AllowLists:
+    """Add (or remove) one principal on the chosen lists; order kept, duplicates dropped."""
+    def edit(current: tuple[str, ...], chosen: bool) -> tuple[str, ...]:
+        if not chosen:
+            return current
+        if add:
+            return _unique([*current, principal])
+        gone = set(principal_patterns(principal)) | {principal}
+        return tuple(p for p in current if p not in gone)
+
+    return AllowLists(edit(lists.readers, read), edit(lists.writers, write))
+
+
+# plain-language summary -------------------------------------------------------------
+
+def _principals_text(st: dict) -> str:
+    if "NotPrincipal" in st:
+        return "everyone except " + _principal_values(st["NotPrincipal"])
+    return _principal_values(st.get("Principal"))
+
+
+def _principal_values(value: Any) -> str:
+    if value in ("*", {"AWS": "*"}):
+        return "anyone (*)"
+    if isinstance(value, dict):
+        return ", ".join(str(v) for vals in value.values() for v in as_list(vals)) or "-"
+    return ", ".join(str(v) for v in as_list(value)) or "-"
+
+
+def condition_text(cond: Any) -> str:
+    """``when aws:SourceVpce StringEquals vpce-1, and ...`` (or '')."""
+    if not isinstance(cond, dict) or not cond:
+        return ""
+    parts = []
+    for op, pairs in cond.items():
+        for key, vals in (pairs.items() if isinstance(pairs, dict) else []):
+            parts.append(f"{key} {op} {', '.join(str(v) for v in as_list(vals))}")
+    return "when " + "; and ".join(parts) if parts else ""
+
+
+def statement_text(index: int, st: Any) -> str:
+    if not isinstance(st, dict):
+        return f"#{index}: not a statement object"
+    actions = ", ".join(str(a) for a in as_list(st.get("Action"))) or (
+        "every action except " + ", ".join(str(a) for a in as_list(st.get("NotAction"))))
+    text = f"#{index} {st.get('Effect', '?')} {_principals_text(st)}: {actions}"
+    when = condition_text(st.get("Condition"))
+    return f"{text} {when}" if when else text
+
+
+@dataclass(frozen=True)
+class Summary:
+    readers: tuple[str, ...] | None  # None: the policy does not restrict reading this way
+    writers: tuple[str, ...] | None
+    statements: tuple[str, ...]  # every statement that is not one of safesm's deny lists
+
+
+def summarize(doc: dict[str, Any]) -> Summary:
+    lists = allow_lists(doc)
+    skip = {id(_find(doc, SID_READERS, READ_ACTIONS[0])),
+            id(_find(doc, SID_WRITERS, WRITE_ACTIONS[0]))} if lists else set()
+    statements = tuple(statement_text(i, st) for i, st in enumerate(as_list(doc.get("Statement")))
+                       if id(st) not in skip)
+    return Summary(lists.readers if lists else None, lists.writers if lists else None,
+                   statements)
+
+
+def summary_lines(name: str, summary: Summary | None) -> list[str]:
+    """Plain language: who can read, who can write, and every other statement."""
+    if summary is None:
+        return [f"{name} has no resource policy: anyone your account's IAM policies allow "
+                "can read and change it.",
+                f"Add safesm's default with `safesm policy apply {name} --default`."]
+    lines = []
+    if summary.readers is not None and summary.writers is not None:
+        lines.append("Can read (GetSecretValue), if their IAM policies allow it, only:")
+        lines += [f"  {p}" for p in summary.readers]
+        lines.append("Can write (PutSecretValue, UpdateSecret, UpdateSecretVersionStage), "
+                     "if their IAM policies allow it, only:")
+        lines += [f"  {p}" for p in summary.writers]
+        lines.append("Everything else (describe, tags, policy management, delete): as IAM "
+                     "policies allow.")
+    else:
+        lines.append("This policy is not in safesm's form: who can read and write depends on "
+                     "the statements below and your IAM policies.")
+    if summary.statements:
+        lines.append("Statements:" if summary.readers is None else "Other statements:")
+        lines += [f"  {s}" for s in summary.statements]
+    return lines
+
+
+# identity and key policies ----------------------------------------------------------
+
+IAM_READ = ("secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret")
+IAM_WRITE = ("secretsmanager:PutSecretValue", "secretsmanager:DescribeSecret")
+IAM_MANAGE = ("secretsmanager:DescribeSecret", "secretsmanager:GetResourcePolicy",
+              "secretsmanager:ValidateResourcePolicy")
+KMS_READ = ("kms:Decrypt",)
+KMS_WRITE = ("kms:Decrypt", "kms:GenerateDataKey")
+_SUFFIX_RE = re.compile(r"-[A-Za-z0-9]{6}$")
+
+
+def secret_arn_pattern(secret_arn: str) -> str:
+    """The secret's ARN with its random 6-character suffix as ``-??????``."""
+    return _SUFFIX_RE.sub("-??????", secret_arn)
+
+
+def _dns_suffix(partition: str) -> str:
+    return "amazonaws.com.cn" if partition == "aws-cn" else "amazonaws.com"
+
+
+def kms_conditions(secret_arn: str, resource_pattern: str) -> dict[str, Any]:
+    """KMS used only through Secrets Manager, and only for this secret (or pattern)."""
+    arn = parse_arn(secret_arn)
+    assert arn is not None, secret_arn
+    via = f"secretsmanager.{arn.region}.{_dns_suffix(arn.partition)}"
+    return {"StringEquals": {"kms:ViaService": via},
+            "StringLike": {"kms:EncryptionContext:SecretARN": resource_pattern}}
+
+
+def _actions(jobs: set[str], table: dict[str, tuple[str, ...]]) -> list[str]:
+    return sorted({a for job in jobs for a in table.get(job, ())})
+
+
+def identity_policy(secret_arn: str, jobs: set[str], kms_key: str | None = None,
+                    abac_tag: str | None = None) -> dict[str, Any]:
+    """Least-privilege identity policy for a role whose jobs are read/write/manage."""
+    arn = parse_arn(secret_arn)
+    assert arn is not None, secret_arn
+    resource = (f"arn:{arn.partition}:secretsmanager:{arn.region}:{arn.account}:secret:*"
+                if abac_tag else secret_arn_pattern(secret_arn))
+    tag_cond = ({"StringEquals": {f"secretsmanager:ResourceTag/{abac_tag}":
+                                  f"${{aws:PrincipalTag/{abac_tag}}}"}} if abac_tag else None)
+    sm_actions = _actions(jobs, {"read": IAM_READ, "write": IAM_WRITE, "manage": IAM_MANAGE})
+    statements: list[dict[str, Any]] = [
+        _identity_statement("SecretAccess", sm_actions, resource, tag_cond)]
+    if "manage" in jobs:
+        cond = {"Bool": {"secretsmanager:BlockPublicPolicy": "true"}, **(tag_cond or {})}
+        statements.append(_identity_statement(
+            "PutPolicyOnlyIfNotPublic", ["secretsmanager:PutResourcePolicy"], resource, cond))
+    kms_actions = _actions(jobs, {"read": KMS_READ, "write": KMS_WRITE})
+    if kms_key and kms_actions:
+        statements.append(_identity_statement(
+            "DecryptOnlyThroughSecretsManager", kms_actions, kms_key,
+            kms_conditions(secret_arn, resource)))
+    return {"Version": VERSION, "Statement": statements}
+
+
+def _identity_statement(sid: str, actions: list[str], resource: str,
+                        condition: dict[str, Any] | None) -> dict[str, Any]:
+    st: dict[str, Any] = {"Sid": sid, "Effect": "Allow",
+                          "Action": actions if len(actions) > 1 else actions[0],
+                          "Resource": resource}
+    if condition:
+        st["Condition"] = condition
+    return st
+
+
+def key_policy_statements(secret_arn: str, readers: tuple[str, ...],
+                          writers: tuple[str, ...] = ()) -> list[dict[str, Any]]:
+    """Statements for a customer managed key's policy: Decrypt (and GenerateDataKey for
+    writers) for exactly these principals, only through Secrets Manager, only for this secret.
+
+    The principal is each account (a key policy cannot hold wildcards, and a role's path
+    may be unknown); ``aws:PrincipalArn`` then narrows it to the listed principals.
+    """
+    out = []
+    for sid, who, actions in (("SafesmDecryptForSecretReaders", readers, KMS_READ),
+                              ("SafesmEncryptForSecretWriters", writers, KMS_WRITE)):
+        if not who:
+            continue
+        accounts = sorted({account_of(p) for p in who if account_of(p)})
+        parse = parse_arn(who[0])
+        partition = parse.partition if parse else "aws"
+        roots = [f"arn:{partition}:iam::{a}:root" for a in accounts]
+        cond = kms_conditions(secret_arn, secret_arn_pattern(secret_arn))
+        cond["ArnLike"] = {"aws:PrincipalArn": [p for x in who for p in principal_patterns(x)]}
+        out.append({"Sid": sid, "Effect": "Allow",
+                    "Principal": {"AWS": roots if len(roots) > 1 else roots[0]},
+                    "Action": list(actions) if len(actions) > 1 else actions[0],
+                    "Resource": "*", "Condition": cond})
+    return out

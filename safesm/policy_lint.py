@@ -1,0 +1,266 @@
+"""Pure: local checks of a secret's resource policy, with stable rule ids.
+
+Each finding names its rule (``SM101``), a severity (low < medium < high), the index
+of the statement it is about (0-based, None for the whole document) and a fix hint.
+Rule ids never change meaning; new checks get new ids. "Broad access" follows the
+meaning of "public" that AWS documents for Block Public Access: an Allow to a wildcard
+principal is broad unless a positive condition pins it to fixed values of a key that
+identifies the caller or the network path (aws:PrincipalOrgID, aws:SourceVpce, ...).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from .arns import account_of, parse_arn
+from .policy import MAX_POLICY_CHARS, VERSION, as_list
+
+SEVERITIES = ("low", "medium", "high")
+MANAGED_KEY_ALIAS = "alias/aws/secretsmanager"
+
+# Condition keys that pin a wildcard principal down, when compared to fixed values.
+RESTRICTING_KEYS = {
+    "aws:sourcearn", "aws:sourcevpc", "aws:sourcevpce", "aws:sourceowner",
+    "aws:sourceaccount", "aws:principalarn", "aws:principalaccount", "aws:principalorgid",
+    "aws:principalorgpaths", "aws:userid", "aws:sourceip",
+}
+ARN_KEYS = {"aws:sourcearn", "aws:principalarn"}
+WILDCARD_ACTIONS = {"*", "secretsmanager:*"}
+
+RULES: dict[str, tuple[str, str]] = {  # id -> (name, severity)
+    "SM001": ("invalid-json", "high"),
+    "SM002": ("missing-version", "medium"),
+    "SM003": ("too-large", "high"),
+    "SM004": ("malformed-policy", "high"),
+    "SM101": ("broad-access", "high"),
+    "SM102": ("allow-with-notprincipal", "high"),
+    "SM103": ("wildcard-action", "medium"),
+    "SM104": ("cross-account-principal", "medium"),
+    "SM105": ("source-ip-condition", "medium"),
+    "SM106": ("vpc-condition", "low"),
+    "SM107": ("cross-account-managed-key", "medium"),
+    "SM108": ("cross-account-key-policy", "low"),
+}
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str
+    name: str
+    severity: str
+    statement: int | None
+    message: str
+    fix: str
+
+
+@dataclass(frozen=True)
+class Context:
+    """What is known about the secret: its account, and its KMS key (None: the AWS
+    managed aws/secretsmanager key, which is also what an unknown key is assumed to be)."""
+
+    home_account: str | None = None
+    kms_key: str | None = None
+
+
+def _finding(rule: str, statement: int | None, message: str, fix: str) -> Finding:
+    name, severity = RULES[rule]
+    return Finding(rule, name, severity, statement, message, fix)
+
+
+def rank(severity: str) -> int:
+    return SEVERITIES.index(severity)
+
+
+def fails(findings: list[Finding], fail_on: str) -> bool:
+    return any(rank(f.severity) >= rank(fail_on) for f in findings)
+
+
+# conditions -------------------------------------------------------------------------
+
+def _conditions(st: dict) -> list[tuple[str, str, list[Any]]]:
+    """(operator, lower-case key, values) for every condition in a statement."""
+    cond = st.get("Condition")
+    if not isinstance(cond, dict):
+        return []
+    return [(str(op), str(key).lower(), as_list(vals))
+            for op, pairs in cond.items() if isinstance(pairs, dict)
+            for key, vals in pairs.items()]
+
+
+def _positive(op: str) -> bool:
+    """Operators that hold only when the key is present and matches (not Not*, not IfExists)."""
+    base = op.split(":")[-1]
+    return "Not" not in base and not base.endswith("IfExists") and base != "Null"
+
+
+def _fixed(key: str, value: Any) -> bool:
+    text = str(value)
+    if key == "aws:sourceip":
+        try:
+            net = ipaddress.ip_network(text, strict=False)
+        except ValueError:
+            return False
+        return net.prefixlen >= (8 if net.version == 4 else 32)
+    if key in ARN_KEYS:
+        account = text.split(":")[4] if text.count(":") >= 5 else ""
+        return bool(account) and not any(c in account for c in "*?")
+    if key == "aws:userid" and text.endswith(":*"):
+        text = text[:-2]
+    if key == "aws:principalorgpaths" and text.endswith("/*"):
+        text = text[:-2]
+    return bool(text) and not any(c in text for c in "*?")
+
+
+def _restricted(st: dict) -> bool:
+    return any(_positive(op) and key in RESTRICTING_KEYS and vals
+               and all(_fixed(key, v) for v in vals)
+               for op, key, vals in _conditions(st))
+
+
+# principals -------------------------------------------------------------------------
+
+def _aws_principals(value: Any) -> list[str]:
+    if value == "*":
+        return ["*"]
+    if isinstance(value, dict):
+        return [str(v) for v in as_list(value.get("AWS"))]
+    return []
+
+
+def _is_wildcard(principal: str) -> bool:
+    if principal == "*":
+        return True
+    account = account_of(principal) if ":" in principal else None
+    if account:
+        return False
+    arn = parse_arn(principal)
+    return bool(arn and any(c in arn.account for c in "*?"))
+
+
+# rules --------------------------------------------------------------------------------
+
+def _statement_findings(i: int, st: dict, ctx: Context) -> list[Finding]:
+    out: list[Finding] = []
+    allow = st.get("Effect") == "Allow"
+    principals = _aws_principals(st.get("Principal"))
+    if allow and "NotPrincipal" in st:
+        out.append(_finding("SM102", i, "Allow with NotPrincipal grants access to every "
+                            "principal not listed, in any AWS account.",
+                            "Use Principal with the ARNs that need access instead."))
+    elif allow and any(_is_wildcard(p) for p in principals) and not _restricted(st):
+        out.append(_finding("SM101", i, "Allow to a wildcard principal (\"*\" or {\"AWS\": "
+                            "\"*\"}) with no restricting condition: broad access from any "
+                            "AWS account.",
+                            "Name the principals (arn:aws:iam::ACCOUNT:role/NAME), or pin it "
+                            "with a condition such as aws:PrincipalOrgID or aws:SourceVpce."))
+    actions = {str(a) for a in as_list(st.get("Action"))}
+    if allow and (actions & WILDCARD_ACTIONS or "NotAction" in st):
+        shown = ", ".join(sorted(actions & WILDCARD_ACTIONS)) or "NotAction"
+        out.append(_finding("SM103", i, f"Allow with {shown}: grants every Secrets Manager "
+                            "action, including DeleteSecret and PutResourcePolicy.",
+                            "List only the actions needed, e.g. "
+                            "secretsmanager:GetSecretValue."))
+    others = sorted({a for p in principals if (a := account_of(p))} - {ctx.home_account})
+    if allow and ctx.home_account and others:
+        out.append(_finding("SM104", i, f"grants access to other accounts: {', '.join(others)}.",
+                            "Make sure each account is yours or trusted; their principals "
+                            "also need an identity policy (`safesm policy iam`)."))
+    keys = {key for _, key, _ in _conditions(st)}
+    if "aws:sourceip" in keys:
+        out.append(_finding("SM105", i, "aws:SourceIp condition: AWS services acting for you "
+                            "(a rotation Lambda, CloudFormation, other services) call from AWS "
+                            "addresses, not yours, and will fail.",
+                            "Prefer aws:SourceVpce or aws:PrincipalArn; if you keep it, exempt "
+                            "service calls with aws:ViaAWSService."))
+    if keys & {"aws:sourcevpc", "aws:sourcevpce"}:
+        out.append(_finding("SM106", i, "aws:SourceVpc/aws:SourceVpce condition: requests "
+                            "that do not come through your VPC endpoint fail — the console, "
+                            "CloudShell, your workstation, and AWS services that call for you "
+                            "from outside the VPC (rotation Lambdas not in the VPC, "
+                            "CloudFormation, replication).",
+                            "Make sure every reader runs in that VPC, or exempt service calls "
+                            "with aws:ViaAWSService / aws:PrincipalIsAWSService."))
+    return out
+
+
+def _structure(i: int, st: Any) -> Finding | None:
+    problem = None
+    if not isinstance(st, dict):
+        problem = "is not a JSON object"
+    elif st.get("Effect") not in ("Allow", "Deny"):
+        problem = "needs \"Effect\": \"Allow\" or \"Deny\""
+    elif "Action" not in st and "NotAction" not in st:
+        problem = "has no Action"
+    elif "Principal" not in st and "NotPrincipal" not in st:
+        problem = "has no Principal (a resource policy needs one)"
+    if problem is None:
+        return None
+    return _finding("SM004", i, f"statement {problem}.", "Fix the statement; see "
+                    "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_grammar.html")
+
+
+def _key_findings(doc: dict, ctx: Context) -> list[Finding]:
+    if not ctx.home_account:
+        return []
+    foreign = {a for st in as_list(doc.get("Statement")) if isinstance(st, dict)
+               and st.get("Effect") == "Allow" for p in _aws_principals(st.get("Principal"))
+               if (a := account_of(p)) and a != ctx.home_account}
+    if not foreign:
+        return []
+    key = ctx.kms_key
+    if not key or key.endswith(MANAGED_KEY_ALIAS):
+        return [_finding("SM107", None, "principals in other accounts cannot decrypt a secret "
+                         "encrypted with the aws/secretsmanager AWS managed key; it can't be "
+                         "used cross-account.",
+                         "Encrypt with a customer managed key (`safesm put NAME --kms-key "
+                         "KEY`) and allow them in its key policy (`safesm policy kms`).")]
+    return [_finding("SM108", None, f"principals in other accounts also need kms:Decrypt on "
+                     f"{key} in its key policy.",
+                     "Print the statements with `safesm policy kms --secret NAME --reader "
+                     "ARN`.")]
+
+
+def lint(text: str, ctx: Context | None = None) -> list[Finding]:
+    """Every finding for a policy document given as text."""
+    ctx = ctx or Context()
+    out: list[Finding] = []
+    if len(text) > MAX_POLICY_CHARS:
+        out.append(_finding("SM003", None, f"the policy is {len(text)} characters; Secrets "
+                            f"Manager accepts at most {MAX_POLICY_CHARS}.",
+                            "Remove statements or whitespace."))
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as exc:
+        return out + [_finding("SM001", None, f"not valid JSON: {exc.msg} (line {exc.lineno}, "
+                               f"column {exc.colno}).", "Fix the JSON syntax.")]
+    if not isinstance(doc, dict) or "Statement" not in doc:
+        return out + [_finding("SM004", None, "the policy needs a JSON object with a "
+                               "\"Statement\".", "Start from `safesm policy show NAME --json`.")]
+    if doc.get("Version") != VERSION:
+        what = "has no Version" if "Version" not in doc else f"has Version {doc['Version']!r}"
+        out.append(_finding("SM002", None, f"the policy {what}: policy variables such as "
+                            "${aws:PrincipalTag/...} are not substituted.",
+                            f"Add \"Version\": \"{VERSION}\"."))
+    for i, st in enumerate(as_list(doc["Statement"])):
+        problem = _structure(i, st)
+        out.extend([problem] if problem else _statement_findings(i, st, ctx))
+    out.extend(_key_findings(doc, ctx))
+    return out
+
+
+def to_dict(f: Finding) -> dict[str, Any]:
+    return {"rule": f.rule, "name": f.name, "severity": f.severity, "statement": f.statement,
+            "message": f.message, "fix": f.fix}
+
+
+def report(findings: list[Finding]) -> str:
+    """One block per finding: severity, rule, where, what; then the fix, indented."""
+    lines = []
+    for f in findings:
+        where = "policy" if f.statement is None else f"statement {f.statement}"
+        lines.append(f"{f.severity:<6}  {f.rule} {f.name}  ({where}): {f.message}")
+        lines.append(f"        fix: {f.fix}")
+    return "\n".join(lines)

@@ -1,0 +1,192 @@
+"""`policy lint` rules over a table of policies: each row names exactly the rules it trips.
+
+Broad access is also cross-checked against policyuniverse (Netflix's independent
+"is this internet accessible?" check) for the rows where both define it the same way.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from safesm.arns import principal_arn
+from safesm.policy import AllowLists, default_policy, dumps, identity_policy
+from safesm.policy_lint import RULES, Context, fails, lint, report, to_dict
+
+HOME, OTHER = "111122223333", "444455556666"
+APP = f"arn:aws:iam::{HOME}:role/app"
+ALICE = f"arn:aws:iam::{HOME}:user/alice"
+CMK = f"arn:aws:kms:us-east-1:{HOME}:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+GET = "secretsmanager:GetSecretValue"
+
+
+def st(effect="Allow", principal=None, action=GET, condition=None, **extra):
+    out = {"Effect": effect, "Action": action, "Resource": "*", **extra}
+    if principal is not None:
+        out["Principal"] = principal
+    if condition:
+        out["Condition"] = condition
+    return out
+
+
+def doc(*statements, version="2012-10-17"):
+    out = {"Statement": list(statements)}
+    if version:
+        out = {"Version": version, **out}
+    return json.dumps(out)
+
+
+def default(readers, writers, home=HOME):
+    return dumps(default_policy(AllowLists(tuple(readers), tuple(writers)), home))
+
+
+SSO = principal_arn(f"arn:aws:sts::{HOME}:assumed-role/AWSReservedSSO_Dev_0a1b2c3d/bo")
+BIG = doc(*[st(principal={"AWS": f"arn:aws:iam::{HOME}:role/r{i:04d}"}) for i in range(200)])
+
+# (id, policy text, context, expected rules, policyuniverse agrees on broad access)
+TABLE = [
+    ("public-star", doc(st(principal="*")), Context(HOME), {"SM101"}, True),
+    ("aws-star", doc(st(principal={"AWS": "*"})), Context(HOME), {"SM101"}, True),
+    ("aws-list-with-star", doc(st(principal={"AWS": [APP, "*"]})), Context(HOME), {"SM101"},
+     True),
+    ("any-account-root", doc(st(principal={"AWS": "arn:aws:iam::*:root"})), Context(HOME),
+     {"SM101"}, True),
+    ("notprincipal-allow", doc(st(NotPrincipal={"AWS": APP})), Context(HOME), {"SM102"}, True),
+    ("notprincipal-deny", doc(st("Deny", NotPrincipal={"AWS": APP}, action="*")), Context(HOME),
+     set(), True),
+    ("action-star", doc(st(principal={"AWS": APP}, action="*")), Context(HOME), {"SM103"}, True),
+    ("action-sm-star", doc(st(principal={"AWS": APP}, action="secretsmanager:*")), Context(HOME),
+     {"SM103"}, True),
+    ("notaction-allow", doc({"Effect": "Allow", "Principal": {"AWS": APP},
+                             "NotAction": "secretsmanager:DeleteSecret", "Resource": "*"}),
+     Context(HOME), {"SM103"}, True),
+    ("public-and-wildcard-action", doc(st(principal="*", action="*")), Context(HOME),
+     {"SM101", "SM103"}, True),
+    ("sourceip-pinned", doc(st(principal="*", condition={
+        "IpAddress": {"aws:SourceIp": ["203.0.113.0/24", "2001:db8::/48"]}})), Context(HOME),
+     {"SM105"}, True),
+    ("sourceip-everywhere", doc(st(principal="*", condition={
+        "IpAddress": {"aws:SourceIp": "0.0.0.0/0"}})), Context(HOME), {"SM101", "SM105"}, True),
+    ("sourceip-deny", doc(st("Deny", principal="*", action="*", condition={
+        "NotIpAddress": {"aws:SourceIp": "203.0.113.0/24"}})), Context(HOME), {"SM105"}, True),
+    ("sourcevpce-pinned", doc(st(principal="*", condition={
+        "StringEquals": {"aws:SourceVpce": "vpce-1a2b3c4d"}})), Context(HOME), {"SM106"}, True),
+    ("sourcevpc-deny", doc(st("Deny", principal="*", action="*", condition={
+        "StringNotEquals": {"aws:sourcevpc": "vpc-1a2b3c4d"}})), Context(HOME), {"SM106"}, True),
+    ("org-pinned", doc(st(principal="*", condition={
+        "StringEquals": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}})), Context(HOME), set(), True),
+    ("org-wildcard", doc(st(principal="*", condition={
+        "StringLike": {"aws:PrincipalOrgID": "o-*"}})), Context(HOME), {"SM101"}, True),
+    ("negated-account", doc(st(principal="*", condition={
+        "StringNotEquals": {"aws:PrincipalAccount": OTHER}})), Context(HOME), {"SM101"}, False),
+    ("ifexists-vpce", doc(st(principal="*", condition={
+        "StringEqualsIfExists": {"aws:SourceVpce": "vpce-1a2b3c4d"}})), Context(HOME),
+     {"SM101", "SM106"}, False),
+    ("securetransport-only", doc(st(principal="*", condition={
+        "Bool": {"aws:SecureTransport": "true"}})), Context(HOME), {"SM101"}, True),
+    ("principalarn-pinned", doc(st(principal="*", condition={
+        "ArnLike": {"aws:PrincipalArn": f"arn:aws:iam::{HOME}:role/app-*"}})), Context(HOME),
+     set(), True),
+    ("principalarn-any-account", doc(st(principal="*", condition={
+        "ArnLike": {"aws:PrincipalArn": "arn:aws:iam::*:role/app"}})), Context(HOME),
+     {"SM101"}, True),
+    ("userid-role-sessions", doc(st(principal="*", condition={
+        "StringLike": {"aws:userid": "AROAEXAMPLEID:*"}})), Context(HOME), set(), True),
+    ("cross-account-managed-key", doc(st(principal={"AWS": f"arn:aws:iam::{OTHER}:role/r"})),
+     Context(HOME), {"SM104", "SM107"}, True),
+    ("cross-account-cmk", doc(st(principal={"AWS": f"arn:aws:iam::{OTHER}:role/r"})),
+     Context(HOME, CMK), {"SM104", "SM108"}, True),
+    ("cross-account-alias-managed", doc(st(principal={"AWS": OTHER})),
+     Context(HOME, "alias/aws/secretsmanager"), {"SM104", "SM107"}, True),
+    ("cross-account-unknown-home", doc(st(principal={"AWS": f"arn:aws:iam::{OTHER}:role/r"})),
+     Context(), set(), True),
+    ("same-account-least-privilege", doc(st(principal={"AWS": [APP, ALICE]})), Context(HOME),
+     set(), True),
+    ("service-principal-pinned", doc(st(principal={"Service": "lambda.amazonaws.com"},
+                                        condition={"ArnEquals": {"aws:SourceArn":
+                                                   f"arn:aws:lambda:us-east-1:{HOME}:function:rot"}}
+                                        )), Context(HOME), set(), True),
+    ("default-policy", default([ALICE, SSO], [ALICE]), Context(HOME), set(), True),
+    ("default-policy-cross-account-cmk", default([ALICE, f"arn:aws:iam::{OTHER}:role/r"], [ALICE]),
+     Context(HOME, CMK), {"SM104", "SM108"}, True),
+    ("aws-docs-deny-unless-role", doc(st("Deny", principal="*", action=GET, condition={
+        "ArnNotEquals": {"aws:PrincipalArn": APP}})), Context(HOME), set(), True),
+    ("missing-version", doc(st(principal={"AWS": APP}), version=None), Context(HOME),
+     {"SM002"}, True),
+    ("old-version", doc(st(principal={"AWS": APP}), version="2008-10-17"), Context(HOME),
+     {"SM002"}, True),
+    ("invalid-json", '{"Version": "2012-10-17", "Statement": [', Context(HOME), {"SM001"}, None),
+    ("too-large", BIG, Context(HOME), {"SM003"}, True),
+    ("no-statement", '{"Version": "2012-10-17"}', Context(HOME), {"SM004"}, None),
+    ("not-an-object", '["Statement"]', Context(HOME), {"SM004"}, None),
+    ("statement-without-principal", doc(st()), Context(HOME), {"SM004"}, None),
+    ("statement-bad-effect", doc(st("Permit", principal="*")), Context(HOME), {"SM004"}, None),
+    ("statement-not-object", doc("oops"), Context(HOME), {"SM004"}, None),
+    ("single-statement-object", json.dumps({"Version": "2012-10-17",
+                                            "Statement": st(principal="*")}), Context(HOME),
+     {"SM101"}, True),
+]
+
+
+def test_table_is_big_enough_and_covers_every_rule():
+    assert len(TABLE) >= 25
+    assert {r for row in TABLE for r in row[3]} == set(RULES)
+
+
+@pytest.mark.parametrize(("text", "ctx", "expected"), [row[1:4] for row in TABLE],
+                         ids=[row[0] for row in TABLE])
+def test_lint_table(text, ctx, expected):
+    findings = lint(text, ctx)
+    assert {f.rule for f in findings} == expected
+    for f in findings:
+        assert (f.name, f.severity) == RULES[f.rule]
+        assert f.message and f.fix
+
+
+@pytest.mark.parametrize("text", [row[1] for row in TABLE if row[4]],
+                         ids=[row[0] for row in TABLE if row[4]])
+def test_broad_access_agrees_with_policyuniverse(text):
+    from policyuniverse.policy import Policy
+
+    broad = bool({f.rule for f in lint(text, Context(HOME))} & {"SM101", "SM102"})
+    assert broad == Policy(json.loads(text)).is_internet_accessible()
+
+
+def test_findings_name_the_statement():
+    text = doc(st(principal={"AWS": APP}), st(principal="*"),
+               st(principal={"AWS": APP}, condition={"IpAddress": {"aws:SourceIp": "10.0.0.0/8"}}))
+    assert [(f.rule, f.statement) for f in lint(text, Context(HOME))] == [
+        ("SM101", 1), ("SM105", 2)]
+
+
+def test_invalid_json_says_where():
+    (finding,) = lint('{\n  "Version": "2012-10-17",\n  "Statement": [,]\n}')
+    assert finding.rule == "SM001" and "line 3" in finding.message
+
+
+def test_fail_on_thresholds():
+    medium_only = lint(doc(st(principal={"AWS": APP}, condition={
+        "IpAddress": {"aws:SourceIp": "10.0.0.0/8"}})), Context(HOME))
+    assert [f.severity for f in medium_only] == ["medium"]
+    assert not fails(medium_only, "high")
+    assert fails(medium_only, "medium") and fails(medium_only, "low")
+    assert not fails([], "low")
+
+
+def test_identity_policies_lint_clean_apart_from_principal():
+    """Generated identity policies are valid JSON; only 'no Principal' (they are not
+    resource policies) is reported, nothing about breadth."""
+    text = dumps(identity_policy(f"arn:aws:secretsmanager:us-east-1:{HOME}:secret:a-AbC123",
+                                 {"read", "write", "manage"}, CMK, "team"))
+    assert {f.rule for f in lint(text, Context(HOME))} == {"SM004"}
+
+
+def test_report_and_json_shapes():
+    findings = lint(doc(st(principal="*")), Context(HOME))
+    assert to_dict(findings[0]) == {
+        "rule": "SM101", "name": "broad-access", "severity": "high", "statement": 0,
+        "message": findings[0].message, "fix": findings[0].fix}
+    text = report(findings)
+    assert text.startswith("high    SM101 broad-access  (statement 0): ")
+    assert "\n        fix: " in text
