@@ -136,13 +136,13 @@ def put(settings: Settings, name: str, path: str | None, keep_newline: bool, mul
             result = secrets.put_value(name, value)
             secrets.update_metadata(name, description, kms_key, parsed_tags)
     namecache.update(settings, add=[name])
-    if plan is not None:
-        from .policy import attach_default
-
-        attach_default(secrets, settings, result.name, plan)
     if as_json:
         click.echo(render.to_json(result))
     notice(settings, render.write_summary(result))
+    if plan is not None:  # after "Created …": a failure here must not read as "nothing written"
+        from .policy import attach_default
+
+        attach_default(secrets, settings, result.name, plan)
 
 
 def _requested_access(settings: Settings, readers: tuple[str, ...], writers: tuple[str, ...],

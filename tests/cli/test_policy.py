@@ -206,6 +206,7 @@ def test_policy_that_cannot_be_attached_after_create_is_reported(run, sm, iam_us
     assert r.exit_code == 4
     assert "created secret 'a', but could not attach its default policy" in r.stderr
     assert "anyone your IAM policies allow can read and change it" in r.stderr
+    assert r.stderr.index("Created a (version") < r.stderr.index("safesm: error:")
     iam_user.off()
     assert names(sm) == ["a"] and policy_of(sm, "a") is None
     # the fix it names works once the permission is there
