@@ -30,6 +30,8 @@ COMMANDS: dict[str, str] = {
     "policy": "safesm.commands.policy:policy",
     "completion": "safesm.commands.completion:completion",
     "session": "safesm.commands.session:session",
+    "history": "safesm.commands.history:history_group",
+    "shell-init": "safesm.commands.shell_init:shell_init",
 }
 
 VALUE_OPTIONS = ("--secret-string", "--secret-binary", "--value", "--password", "--passwd",

@@ -31,6 +31,7 @@ sys.stderr.write(json.dumps(heavy))
      ["policy", "revoke", "--help"], ["policy", "apply", "--help"],
      ["policy", "lint", "--help"], ["policy", "iam", "--help"], ["policy", "kms", "--help"],
      ["policy", "lint", "--file", "-"],
+     ["shell-init", "--help"], ["history", "--help"], ["history", "scan", "--help"],
      ["put", "db/prod", "on-argv"]],
 )
 def test_no_heavy_imports(args):

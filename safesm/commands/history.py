@@ -1,0 +1,266 @@
+"""`safesm history scan|scrub`: find and remove secrets that already reached shell history.
+
+The logic (formats, rules, masking, the rewrite plan) is pure, in safesm/history.py;
+this module reads the files, asks, and rewrites them atomically.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import click
+
+from .. import history
+from ..config import Settings
+from ..errors import ConflictError, ExitCode, UsageError
+from ._common import notice, stdin_is_tty, warn
+
+PS_NOTE = (
+    "While they ran, these commands were also visible to every user of this machine in "
+    "process listings (ps, /proc); scrubbing history cannot undo that. Rotate any secret "
+    "someone else could have seen."
+)
+RELOAD = {
+    "bash": ("Open bash sessions still hold the removed commands in memory and write them "
+             "back when they exit. In each one, run (it also drops that session's unsaved "
+             "commands):\n    history -c; history -r"),
+    "zsh": ("Open zsh sessions still hold the removed commands in memory (and may write "
+            "them back on exit). In each one, run (it also drops that session's unsaved "
+            "commands):\n    () { local HISTSIZE=0 }; fc -R"),
+    "fish": ("Open fish sessions do not write the removed commands back, but still offer "
+             "them with the up arrow until they exit. In each one, run:\n    history merge"),
+}
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What a file looked like when it was scanned: rewriting is refused if it moved on."""
+
+    size: int
+    mtime_ns: int
+    inode: int
+    digest: str
+
+
+@dataclass(frozen=True)
+class Target:
+    path: Path  # as the user knows it
+    real: Path  # what gets rewritten (a symlinked history file stays a symlink)
+    shell: str
+
+
+@dataclass(frozen=True)
+class Scanned:
+    target: Target
+    data: bytes
+    snapshot: Snapshot
+    findings: list[history.Finding]
+
+
+def _default_targets() -> list[tuple[Path, str | None]]:
+    """$HISTFILE and the usual files of bash, zsh and fish under HOME."""
+    home = Path.home()
+    data_home = Path(os.environ.get("XDG_DATA_HOME") or home / ".local" / "share")
+    zdot = Path(os.environ.get("ZDOTDIR") or home)
+    found: list[tuple[Path, str | None]] = []
+    if os.environ.get("HISTFILE"):
+        found.append((Path(os.environ["HISTFILE"]), None))
+    found += [(home / ".bash_history", "bash"), (zdot / ".zsh_history", "zsh"),
+              (zdot / ".zhistory", "zsh"), (data_home / "fish" / "fish_history", "fish")]
+    return [(p, s) for p, s in found if p.is_file()]
+
+
+def _read(path: Path) -> tuple[bytes, Snapshot]:
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read()
+            st = os.fstat(fh.fileno())
+    except OSError as exc:
+        raise UsageError(f"cannot read {path}: {exc.strerror}.") from None
+    return data, Snapshot(st.st_size, st.st_mtime_ns, st.st_ino, history.digest(data))
+
+
+def _targets(files: tuple[str, ...], shell: str | None) -> list[Target]:
+    pairs = [(Path(f), None) for f in files] if files else _default_targets()
+    out: dict[Path, Target] = {}
+    for path, known in pairs:
+        real = Path(os.path.realpath(path))
+        if real not in out:
+            out[real] = Target(path, real, shell or known or "")
+    return list(out.values())
+
+
+def _scan(targets: list[Target]) -> list[Scanned]:
+    scanned = []
+    for target in targets:
+        data, snapshot = _read(target.real)
+        shell = target.shell or history.detect_shell(target.real.name, data)
+        target = Target(target.path, target.real, shell)
+        scanned.append(Scanned(target, data, snapshot, history.scan(data, shell)))
+    return scanned
+
+
+def _entries(count: int) -> str:
+    return f"{count} history entr{'y' if count == 1 else 'ies'}"
+
+
+def _finding_line(path: Path, finding: history.Finding) -> str:
+    return f"{path}:{finding.line}: [{finding.shell}] {','.join(finding.rules)}: {finding.command}"
+
+
+def _report(settings: Settings, scanned: list[Scanned]) -> None:
+    """Findings on stdout, one per line; the summary and advice on stderr."""
+    findings = [(s.target.path, f) for s in scanned for f in s.findings]
+    for path, finding in findings:
+        click.echo(_finding_line(path, finding))
+    files = sum(1 for s in scanned if s.findings)
+    notice(settings, f"safesm: {_entries(len(findings))} with secrets in {files} "
+                     f"file{'s' * (files != 1)}.")
+    if any(f.in_process_listing for _, f in findings):
+        warn(PS_NOTE)
+
+
+def _options(func):  # type: ignore[no-untyped-def]
+    func = click.option("--shell", type=click.Choice(history.SHELLS),
+                        help="The files' format (default: from the name, else the content).")(func)
+    return click.argument("files", nargs=-1, metavar="[FILE]...",
+                          type=click.Path(dir_okay=False))(func)
+
+
+@click.group("history")
+def history_group() -> None:
+    """Find and remove secrets that reached your shell history.
+
+    With no FILE: $HISTFILE, ~/.bash_history, ~/.zsh_history and fish's
+    fish_history. To keep new ones out, see `safesm shell-init`.
+    """
+
+
+@history_group.command("scan")
+@_options
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of lines.")
+@click.pass_obj
+def scan_cmd(settings: Settings, files: tuple[str, ...], shell: str | None,
+             as_json: bool) -> int:
+    """Report history entries that carry a secret (masked). Exit 8 if any."""
+    scanned = _scan(_targets(files, shell))
+    findings = [f for s in scanned for f in s.findings]
+    if as_json:
+        click.echo(json.dumps({
+            "files": [{"path": str(s.target.path), "shell": s.target.shell} for s in scanned],
+            "findings": [{"path": str(s.target.path), "line": f.line, "shell": f.shell,
+                          "rules": list(f.rules), "command": f.command}
+                         for s in scanned for f in s.findings],
+            "visible_in_process_listings": any(f.in_process_listing for f in findings),
+        }, indent=2))
+    if not scanned:
+        notice(settings, "safesm: no shell history files found.")
+    elif findings:
+        if not as_json:
+            _report(settings, scanned)
+        notice(settings, "Remove them with `safesm history scrub` (or keep the commands and "
+                         "hide the secrets with `safesm history scrub --mask`).")
+        return ExitCode.POLICY
+    else:
+        notice(settings, "safesm: no secrets found in " +
+               ", ".join(str(s.target.path) for s in scanned) + ".")
+    return ExitCode.OK
+
+
+def _rewrite(item: Scanned, new: bytes) -> None:
+    """Atomically replace the file: same directory, mode and owner; fsync; then rename.
+
+    Refuses (changing nothing) if the file moved on since it was scanned, so that a
+    shell writing new history in the meantime never loses an entry.
+    """
+    real, st = item.target.real, os.stat(item.target.real)
+    fd, tmp = tempfile.mkstemp(prefix=f".{real.name}.", suffix=".safesm", dir=real.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(new)
+            fh.flush()
+            os.fchmod(fh.fileno(), stat.S_IMODE(st.st_mode))
+            if (st.st_uid, st.st_gid) != (os.geteuid(), os.getegid()):
+                try:
+                    os.fchown(fh.fileno(), st.st_uid, st.st_gid)
+                except PermissionError:
+                    raise UsageError(f"cannot keep the owner of {item.target.path}; nothing "
+                                     "was changed in it.", "Run as the file's owner.") from None
+            os.fsync(fh.fileno())
+        if _read(real)[1] != item.snapshot:
+            raise ConflictError(f"{item.target.path} changed while safesm was scrubbing it "
+                                "(a shell wrote to it); nothing was changed in it.",
+                                "Run the command again.")
+        os.replace(tmp, real)
+        tmp = ""
+        _fsync_dir(real.parent)
+    finally:
+        if tmp:
+            os.unlink(tmp)
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _confirm(count: int, mask: bool, yes: bool) -> bool:
+    if yes:
+        return True
+    what = "Mask the secrets in" if mask else "Remove"
+    if not stdin_is_tty():
+        raise UsageError("scrubbing needs confirmation; nothing was changed.",
+                         "Pass --yes to scrub from a script.")
+    from ..prompt import confirm
+
+    return confirm(f"{what} {_entries(count)}?")
+
+
+@history_group.command("scrub")
+@_options
+@click.option("--mask", is_flag=True,
+              help="Keep the commands, with the secrets replaced by ****.")
+@click.option("-y", "--yes", is_flag=True, help="Do not ask for confirmation (scripts).")
+@click.pass_obj
+def scrub_cmd(settings: Settings, files: tuple[str, ...], shell: str | None, mask: bool,
+              yes: bool) -> int:
+    """Remove history entries that carry a secret (or mask the secret with --mask).
+
+    Shows what will change (masked) and asks; scripts pass --yes. Each file is
+    rewritten atomically with its mode and owner, every other entry byte for byte,
+    and no backup copy is kept.
+    """
+    scanned = [s for s in _scan(_targets(files, shell)) if s.findings]
+    if not scanned:
+        notice(settings, "safesm: no secrets found in shell history; nothing to scrub.")
+        return ExitCode.OK
+    _report(settings, scanned)
+    count = sum(len(s.findings) for s in scanned)
+    if not _confirm(count, mask, yes):
+        click.echo("safesm: nothing was changed.", err=True)
+        return ExitCode.POLICY
+    failed: list[ConflictError] = []
+    done: list[str] = []
+    for item in scanned:
+        try:
+            _rewrite(item, history.scrub(item.data, item.findings, mask))
+        except ConflictError as err:
+            failed.append(err)
+            continue
+        done.append(item.target.shell)
+        entries = _entries(len(item.findings))
+        click.echo(f"Masked the secrets of {entries} in {item.target.path}." if mask
+                   else f"Removed {entries} from {item.target.path}.", err=True)
+    for shell_name in dict.fromkeys(done):
+        click.echo(RELOAD[shell_name], err=True)
+    if failed:
+        raise ConflictError(" ".join(e.message for e in failed), failed[0].hint)
+    return ExitCode.OK

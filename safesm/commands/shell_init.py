@@ -1,0 +1,20 @@
+"""`safesm shell-init SHELL`: the rc-file snippet that keeps secrets out of shell history."""
+
+from __future__ import annotations
+
+import click
+
+from ..history import SHELLS, snippet
+
+
+@click.command("shell-init")
+@click.argument("shell", type=click.Choice(SHELLS), metavar="bash|zsh|fish")
+def shell_init(shell: str) -> None:
+    """Print shell code that keeps commands carrying secrets out of history.
+
+    Add `eval "$(safesm shell-init bash)"` to ~/.bashrc (zsh: ~/.zshrc), or
+    `safesm shell-init fish | source` to ~/.config/fish/config.fish. It appends to
+    HISTIGNORE/HISTCONTROL (bash), adds a zshaddhistory hook (zsh) or keeps risky
+    commands private (fish); your own settings and hooks keep working.
+    """
+    click.echo(snippet(shell), nl=False)
