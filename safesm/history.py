@@ -4,9 +4,10 @@ Every rule is written once, as a small pattern tree, and compiled three ways:
 a Python regex (the scanner, with a ``secret`` group to mask), a POSIX ERE (the
 zsh ``zshaddhistory`` hook and fish's ``string match -r``), and bash glob patterns
 for ``HISTIGNORE``. The ERE and the Python regex match exactly the same commands.
-Globs have no repetition of a character class, so each glob over-approximates its
-rule (it may keep a few more harmless commands out of bash history); it never lets
-through a command the scanner would flag.
+Globs have no repetition of a character class, so a glob is broader than its rule
+(it may keep a few harmless look-alikes out of bash history), with one exception:
+where a rule allows a run of blanks before a value, its globs take exactly one
+(a ``*`` there would swallow the exemptions that follow, like ``file://``).
 
 Nothing here does I/O: parsers take bytes and return entries with byte offsets, so
 that ``history scrub`` can rewrite a file keeping every other byte as it was.
