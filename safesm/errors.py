@@ -157,8 +157,14 @@ def _client_error_parts(exc: Exception) -> tuple[str, str]:
     return str(error.get("Code", "")), str(error.get("Message", ""))
 
 
-def _from_client_error(code: str, text: str, name: str | None) -> SafesmError:
-    what = f"secret {name!r}" if name else "the secret"
+def from_aws_code(code: str, text: str, what: str) -> SafesmError:
+    """An error code reported inside a successful response (e.g. BatchGetSecretValue)."""
+    return _from_client_error(code, text, None, what)
+
+
+def _from_client_error(code: str, text: str, name: str | None,
+                       what: str | None = None) -> SafesmError:
+    what = what or (f"secret {name!r}" if name else "the secret")
     if code == "ResourceNotFoundException":
         return NotFoundError(f"{what} was not found.", "Check the name with `safesm list`.")
     if code in _AUTH_CODES:

@@ -46,6 +46,16 @@ def _complete_name(ctx: click.Context, param: click.Parameter, incomplete: str) 
     return secret_names(ctx, param, incomplete)
 
 
+def _check_names(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> tuple:
+    return tuple(check_name(v) for v in value)
+
+
+def names_argument(func: Any) -> Any:
+    """One or more NAMEs, each checked before any network call."""
+    return click.argument("names", metavar="NAME...", nargs=-1, required=True,
+                          callback=_check_names, shell_complete=_complete_name)(func)
+
+
 def name_argument(func: Any) -> Any:
     """The NAME argument: checked before any network call, completed from the name cache."""
     return click.argument("name", callback=_check_name, shell_complete=_complete_name)(func)

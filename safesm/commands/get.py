@@ -8,9 +8,9 @@ import click
 
 from .. import hardening
 from ..config import Settings
-from ..errors import UsageError
+from ..errors import InvalidValueError, UsageError
 from ..values import SecretValue, extract_field
-from ._common import name_argument, notice, stdout_is_tty, store
+from ._common import names_argument, notice, stdout_is_tty, store
 
 
 def write_value(value: SecretValue) -> None:
@@ -20,8 +20,33 @@ def write_value(value: SecretValue) -> None:
     out.flush()
 
 
+def get_many(settings: Settings, names: tuple[str, ...], field: str | None) -> None:
+    """Several secrets in one BatchGetSecretValue sweep, as one JSON object on a pipe."""
+    import json
+
+    hardening.protect_process()
+    values = [hardening.remember(v) for v in store(settings).get_values(list(names))]
+    if field:
+        values = [hardening.remember(extract_field(v, field)) for v in values]
+    out: dict[str, str] = {}
+    for position, (name, value) in enumerate(zip(names, values, strict=True), start=1):
+        if value.binary:
+            raise InvalidValueError(f"secret #{position} on the command line is binary and "
+                                    "cannot go into a JSON object.", "Get it on its own.")
+        out[name] = value.reveal_text()
+    write_value(SecretValue(json.dumps(out, ensure_ascii=False).encode("utf-8")))
+
+
+def _check_many(names: tuple[str, ...], version: bool, clip: bool, to_terminal: bool) -> None:
+    if version:
+        raise UsageError("--version-id and --version-stage take a single NAME.")
+    if clip or (stdout_is_tty() and not to_terminal):
+        raise UsageError(f"{len(names)} values cannot share the clipboard or the screen.",
+                         "Pipe them (they come out as one JSON object), or pass --print.")
+
+
 @click.command()
-@name_argument
+@names_argument
 @click.option("--field", metavar="KEY", help="Output one key of a JSON secret.")
 @click.option("--version-id", metavar="ID", help="Read this version instead of AWSCURRENT.")
 @click.option("--version-stage", metavar="STAGE", help="Read the version with this stage label.")
@@ -36,16 +61,21 @@ def write_value(value: SecretValue) -> None:
               help="Restore the clipboard after SECONDS (default 45, SAFESM_CLIP_TIME, "
                    "config clip_timeout); 0 never clears.")
 @click.pass_obj
-def get(settings: Settings, name: str, field: str | None, version_id: str | None,
+def get(settings: Settings, names: tuple[str, ...], field: str | None, version_id: str | None,
         version_stage: str | None, to_terminal: bool, to_clipboard: bool, osc52: bool,
         clip_timeout: int | None) -> None:
     """Copy the value of secret NAME to the clipboard, or write it to a pipe or file.
 
     On a terminal the value goes to the clipboard and is cleared after a timeout;
-    to a pipe or file it is written exactly as stored, no newline added.
+    to a pipe or file it is written exactly as stored, no newline added. Several
+    NAMEs are read in one batch and written as one JSON object {"NAME": "value"}.
     """
     if to_terminal and (to_clipboard or osc52):
         raise UsageError("--print and --clip/--osc52 cannot be combined.")
+    if len(names) > 1:
+        _check_many(names, bool(version_id or version_stage), to_clipboard or osc52, to_terminal)
+        return get_many(settings, names, field)
+    name = names[0]
     from .. import clipboard
 
     target = None

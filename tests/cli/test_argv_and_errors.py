@@ -18,7 +18,6 @@ from .conftest import names
     [
         ["put", "db/prod", "hunter2-canary"],
         ["put", "db/prod", "--force", "hunter2-canary"],
-        ["get", "db/prod", "hunter2-canary"],
         ["put", "db/prod", "--secret-string", "hunter2-canary"],
         ["put", "db/prod", "--secret-string=hunter2-canary"],
         ["put", "db/prod", "--value", "hunter2-canary"],
