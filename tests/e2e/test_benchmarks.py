@@ -1,0 +1,32 @@
+"""The benchmark still runs end to end (tiny counts); timings are reported, never asserted."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.e2e
+
+
+def test_benchmark_smoke(tmp_path):
+    out = tmp_path / "bench.json"
+    proc = subprocess.run(
+        [sys.executable, "-m", "benchmarks", "--runs", "1", "--warmup", "0", "--list-size",
+         "6", "--batch", "2", "--json", str(out)],
+        cwd=ROOT, capture_output=True, text=True, timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "| scenario | contender |" in proc.stdout
+    report = json.loads(out.read_text())
+    assert report["cpus"] and report["python"]
+    names = [sc["name"] for sc in report["scenarios"]]
+    assert names == ["get", "put", "help", "complete", "list 6", "get 2 names"]
+    for sc in report["scenarios"]:
+        for stats in sc["results"].values():
+            assert stats["failures"] == 0 and stats["wall_median"] > 0
+        assert sc["target"]["ratio"] > 0
