@@ -10,16 +10,20 @@ import json
 import os
 import stat
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import click
 
-from .. import history
+from .. import hardening, history
 from ..config import Settings
 from ..errors import ConflictError, ExitCode, UsageError
 from ._common import notice, stdin_is_tty, warn
 
+NOT_SAVED_YET = ("A shell that is still open may not have saved its latest commands yet "
+                 "(bash and zsh write them when they exit, unless told otherwise).")
 PS_NOTE = (
     "While they ran, these commands were also visible to every user of this machine in "
     "process listings (ps, /proc); scrubbing history cannot undo that. Rotate any secret "
@@ -96,6 +100,8 @@ def _targets(files: tuple[str, ...], shell: str | None) -> list[Target]:
 
 
 def _scan(targets: list[Target]) -> list[Scanned]:
+    """Read and scan each file; its secrets are in memory from here on, so no core dumps."""
+    hardening.protect_process()
     scanned = []
     for target in targets:
         data, snapshot = _read(target.real)
@@ -125,7 +131,8 @@ def _report(settings: Settings, scanned: list[Scanned]) -> None:
         warn(PS_NOTE)
 
 
-def _options(func):  # type: ignore[no-untyped-def]
+def _options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """FILE... and --shell, shared by scan and scrub."""
     func = click.option("--shell", type=click.Choice(history.SHELLS),
                         help="The files' format (default: from the name, else the content).")(func)
     return click.argument("files", nargs=-1, metavar="[FILE]...",
@@ -168,7 +175,7 @@ def scan_cmd(settings: Settings, files: tuple[str, ...], shell: str | None,
         return ExitCode.POLICY
     else:
         notice(settings, "safesm: no secrets found in " +
-               ", ".join(str(s.target.path) for s in scanned) + ".")
+               ", ".join(str(s.target.path) for s in scanned) + ".\n" + NOT_SAVED_YET)
     return ExitCode.OK
 
 
@@ -240,8 +247,12 @@ def scrub_cmd(settings: Settings, files: tuple[str, ...], shell: str | None, mas
     """
     scanned = [s for s in _scan(_targets(files, shell)) if s.findings]
     if not scanned:
-        notice(settings, "safesm: no secrets found in shell history; nothing to scrub.")
+        notice(settings, "safesm: no secrets found in shell history; nothing to scrub.\n"
+               + NOT_SAVED_YET)
         return ExitCode.OK
+    for item in scanned:
+        if not stat.S_ISREG(os.stat(item.target.real).st_mode):
+            raise UsageError(f"{item.target.path} is not a regular file; nothing was changed.")
     _report(settings, scanned)
     count = sum(len(s.findings) for s in scanned)
     if not _confirm(count, mask, yes):

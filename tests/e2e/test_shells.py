@@ -256,3 +256,42 @@ def test_scrub_refuses_when_the_file_changes_meanwhile(terminal, isolated_env, c
     assert path.read_bytes() == data + b"#1700000003\necho written-meanwhile\n"
     assert b"changed while" in t.screen and b"Run the command again" in t.screen
     assert sorted(os.listdir(isolated_env)) == [".bash_history"]  # no temp file left
+
+
+def test_bash_snippet_twice_adds_nothing_more(safesm_bin):
+    script = """
+HISTIGNORE='ls:pwd'; HISTCONTROL=ignoredups
+eval "$("$SAFESM" shell-init bash)"; first=$HISTIGNORE
+eval "$("$SAFESM" shell-init bash)"
+[[ $HISTIGNORE == "$first" ]] && echo same
+[[ $HISTIGNORE == ls:pwd:* ]] && echo kept-mine
+echo "$HISTCONTROL"
+"""
+    out = subprocess.run(["bash", "--norc", "-c", script], capture_output=True, text=True,
+                         env={**os.environ, "SAFESM": safesm_bin}, timeout=30).stdout
+    assert out.split() == ["same", "kept-mine", "ignoredups:ignorespace"]
+
+
+def test_fish4_branch_keeps_the_users_function_and_the_space_rule(safesm_bin):
+    """fish 4 is not installed here: run the fish-4 branch of the snippet on this fish and
+    call fish_should_add_to_history as fish 4 would."""
+    snippet = subprocess.run([safesm_bin, "shell-init", "fish"], capture_output=True,
+                             text=True, check=True).stdout
+    branch = "if string match -qr '^[0-3][.]' -- $version"
+    assert branch in snippet
+    forced = snippet.replace(branch, "if false")
+    script = f"""
+function fish_should_add_to_history  # the user's own, defined before the snippet
+    string match -q '*mine-private*' -- $argv[1]; and return 1
+    return 0
+end
+{forced}
+{forced}
+for cmd in 'echo harmless' ' echo leading-space' 'echo mine-private' \\
+        'export DB_PASSWORD=hunter2' 'aws secretsmanager get-secret-value --secret-id x'
+    fish_should_add_to_history $cmd; and echo -n S; or echo -n N
+end
+"""
+    out = subprocess.run(["fish", "--no-config", "-c", script], capture_output=True,
+                         text=True, timeout=30)
+    assert out.stdout == "SNNNS", out.stderr
