@@ -10,7 +10,6 @@ from __future__ import annotations
 import importlib
 import os
 import sys
-import traceback
 from collections.abc import Callable
 from typing import Any
 
@@ -19,19 +18,32 @@ import click
 from . import __version__
 from .errors import HISTORY_HINT, ArgvValueError, ExitCode, SafesmError
 
-COMMANDS: dict[str, str] = {
-    "put": "safesm.commands.put:put",
-    "get": "safesm.commands.get:get",
-    "list": "safesm.commands.manage:list_cmd",
-    "describe": "safesm.commands.manage:describe",
-    "versions": "safesm.commands.manage:versions",
-    "delete": "safesm.commands.manage:delete",
-    "restore": "safesm.commands.manage:restore",
-    "policy": "safesm.commands.policy:policy",
-    "completion": "safesm.commands.completion:completion",
-    "session": "safesm.commands.session:session",
-    "history": "safesm.commands.history:history_group",
-    "shell-init": "safesm.commands.shell_init:shell_init",
+# name -> (module:attribute, one-line help). The help is here so that `safesm --help`
+# lists every command without importing any command module; a test keeps it equal to
+# each command's own docstring.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "put": ("safesm.commands.put:put", "Create or update secret NAME."),
+    "get": ("safesm.commands.get:get",
+            "Copy the value of secret NAME to the clipboard, or write it to a pipe or file."),
+    "list": ("safesm.commands.manage:list_cmd",
+             "List secret names with when they changed, rotation and deletion (never values)."),
+    "describe": ("safesm.commands.manage:describe",
+                 "Show a secret's metadata: versions, KMS key, rotation, replication, tags."),
+    "versions": ("safesm.commands.manage:versions",
+                 "List a secret's version ids, stage labels and creation dates."),
+    "delete": ("safesm.commands.manage:delete",
+               "Schedule secret NAME for deletion (or delete it at once)."),
+    "restore": ("safesm.commands.manage:restore", "Cancel the scheduled deletion of secret NAME."),
+    "policy": ("safesm.commands.policy:policy",
+               "Least-privilege resource, identity and key policies for a secret."),
+    "completion": ("safesm.commands.completion:completion",
+                   "Print the TAB-completion script for SHELL (bash, zsh or fish)."),
+    "session": ("safesm.commands.session:session",
+                "Cached MFA / assume-role sessions (kept in the OS keyring, never in a file)."),
+    "history": ("safesm.commands.history:history_group",
+                "Find and remove secrets that reached your shell history."),
+    "shell-init": ("safesm.commands.shell_init:shell_init",
+                   "Print shell code that keeps commands carrying secrets out of history."),
 }
 
 VALUE_OPTIONS = ("--secret-string", "--secret-binary", "--value", "--password", "--passwd",
@@ -71,20 +83,24 @@ def refuse_value_options(args: list[str]) -> None:
 
 class SafesmGroup(click.Group):
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted({*COMMANDS, *super().list_commands(ctx)})
+        return sorted(COMMANDS)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name in COMMANDS:
-            module, attr = COMMANDS[cmd_name].split(":")
+            module, attr = COMMANDS[cmd_name][0].split(":")
             return getattr(importlib.import_module(module), attr)
         return super().get_command(ctx, cmd_name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """List commands from the table, so that --help imports no command module."""
+        rows = [(name, COMMANDS[name][1]) for name in self.list_commands(ctx)]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
 
     def main(self, args: Any = None, prog_name: str | None = None, **extra: Any) -> Any:
         args = sys.argv[1:] if args is None else list(args)
         extra.pop("standalone_mode", None)
-        from .hardening import secure_umask
-
-        secure_umask()
+        os.umask(0o077)  # every file safesm writes is private
         if os.environ.get("_SAFESM_COMPLETE"):
             from .complete import register_shells
 
@@ -139,6 +155,8 @@ def run(invoke: Callable[[], Any], args: list[str]) -> int:
         click.echo(f"safesm: unexpected error ({type(exc).__name__}); this is a bug, please "
                    "report it.", err=True)
         if debug:
+            import traceback
+
             click.echo("".join(traceback.format_tb(exc.__traceback__)), err=True)
         return ExitCode.UNEXPECTED
 

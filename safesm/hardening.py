@@ -11,7 +11,6 @@ from __future__ import annotations
 import base64
 import json
 import logging
-import os
 import re
 import sys
 from typing import Any
@@ -126,7 +125,3 @@ def enable_debug_logging() -> None:
             logger.removeHandler(old)
         logger.addHandler(handler)
         logger.propagate = False
-
-
-def secure_umask() -> None:
-    os.umask(0o077)
