@@ -619,7 +619,10 @@ def _tail(pattern: Seq) -> Seq:
 def _compiled() -> list[tuple[Rule, re.Pattern[bytes], re.Pattern[bytes]]]:
     """Each rule's regex and its tail's, compiled on first use (shell-init needs neither)."""
     def compile_(seq: Seq) -> re.Pattern[bytes]:
-        return re.compile(to_regex(seq, python=True).encode(), re.DOTALL)
+        lead = seq[:1] if seq and _is_boundary(seq[0]) else ()
+        body = to_regex(seq[len(lead):], python=True)
+        # "body": where the command itself starts, after the byte that bounds it
+        return re.compile(f"{to_regex(lead, python=True)}(?P<body>{body})".encode(), re.DOTALL)
 
     return [(r, compile_(r.pattern), compile_(_tail(r.pattern))) for r in RULES]
 
@@ -718,7 +721,7 @@ def find_leaks(text: bytes) -> list[Leak]:
         spans.append(_secret_span(rule, text, match.start("secret")))
         spans = [(a, b) for a, b in set(spans) if text[a:b] != MASK]  # scrubbed with --mask
         if spans:
-            leaks.append(Leak(rule.id, match.start(), tuple(sorted(spans))))
+            leaks.append(Leak(rule.id, match.start("body"), tuple(sorted(spans))))
     return leaks
 
 

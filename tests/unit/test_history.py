@@ -170,6 +170,13 @@ def test_bash_untimed_line_after_a_timed_one_is_kept():
     assert h.scrub(data, [finding]) == b"#1700000000\necho kept\necho kept too\n"
 
 
+def test_bash_removes_only_the_touched_line_not_the_one_before():
+    data = b"#1700000000\nls\nPGPASSWORD=" + S.encode() + b" psql\n"
+    [finding] = h.scan(data, "bash")
+    assert finding.line == 3
+    assert h.scrub(data, [finding]) == b"#1700000000\nls\n"
+
+
 def test_bash_without_trailing_newline():
     data = b"ls\nexport DB_PASSWORD=" + S.encode()
     [finding] = h.scan(data, "bash")
