@@ -7,11 +7,8 @@ than an error in the user's command line.
 
 from __future__ import annotations
 
-import configparser
-import importlib.util
-import json
 import os
-from pathlib import Path
+from collections.abc import Mapping
 from typing import Any
 
 import click
@@ -41,11 +38,13 @@ def secret_names(ctx: click.Context, param: click.Parameter, incomplete: str) ->
         return []
 
 
-def _profile_names(env: dict[str, str] | os._Environ[str]) -> set[str]:
-    home = Path(env.get("HOME", "~")).expanduser()
+def _profile_names(env: Mapping[str, str]) -> set[str]:
+    import configparser
+
+    aws = os.path.join(os.path.expanduser(env.get("HOME") or "~"), ".aws")
     files = {
-        env.get("AWS_CONFIG_FILE", str(home / ".aws" / "config")): "profile ",
-        env.get("AWS_SHARED_CREDENTIALS_FILE", str(home / ".aws" / "credentials")): "",
+        env.get("AWS_CONFIG_FILE", os.path.join(aws, "config")): "profile ",
+        env.get("AWS_SHARED_CREDENTIALS_FILE", os.path.join(aws, "credentials")): "",
     }
     names: set[str] = set()
     for path, prefix in files.items():
@@ -72,11 +71,15 @@ def profiles(ctx: click.Context, param: click.Parameter, incomplete: str) -> lis
 
 def _region_names() -> set[str]:
     """Regions from botocore's own endpoints.json, read as data: botocore is not imported."""
+    import importlib.util
+    import json
+
     spec = importlib.util.find_spec("botocore")
     if not spec or not spec.submodule_search_locations:
         return set()
-    data = Path(next(iter(spec.submodule_search_locations))) / "data" / "endpoints.json"
-    doc = json.loads(data.read_text("utf-8"))
+    data = os.path.join(next(iter(spec.submodule_search_locations)), "data", "endpoints.json")
+    with open(data, encoding="utf-8") as fh:
+        doc = json.load(fh)
     return {r for part in doc.get("partitions", []) for r in part.get("regions", {})}
 
 

@@ -1,19 +1,18 @@
 """A local cache of secret names (never values) so TAB completion never waits on AWS.
 
 One file per profile, region and endpoint under ~/.cache/safesm/names/, 0600 inside
-0700 directories. Reading it imports nothing heavy; refreshing it happens in a
-detached process (`python -m safesm.namecache`) so the shell never blocks.
+0700 directories, one name per line (a name cannot hold a newline). Reading it imports
+nothing beyond os (no json, pathlib or hashlib: this runs on every TAB); refreshing it
+happens in a detached process (`python -m safesm.namecache`) so the shell never blocks.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
+import binascii
 import os
 import sys
 import time
 from collections.abc import Iterable, Mapping
-from pathlib import Path
 
 from .config import Settings
 
@@ -22,45 +21,48 @@ REFRESH_TIMEOUT = 5  # seconds the background ListSecrets may take, in all
 REFRESH_BACKOFF = 30  # seconds between refresh attempts for one cache file
 
 
-def cache_dir(env: Mapping[str, str] | None = None) -> Path:
+def cache_dir(env: Mapping[str, str] | None = None) -> str:
     env = os.environ if env is None else env
-    base = env.get("XDG_CACHE_HOME") or str(Path(env.get("HOME", "~")).expanduser() / ".cache")
-    return Path(base) / "safesm" / "names"
+    home = os.path.expanduser(env.get("HOME") or "~")
+    base = env.get("XDG_CACHE_HOME") or os.path.join(home, ".cache")
+    return os.path.join(base, "safesm", "names")
 
 
 def cache_key(settings: Settings) -> str:
-    endpoint = hashlib.sha256((settings.endpoint_url or "").encode()).hexdigest()[:12]
-    return f"{settings.profile or 'default'}-{settings.region or 'default'}-{endpoint}"
+    endpoint = binascii.crc32((settings.endpoint_url or "").encode())
+    return f"{settings.profile or 'default'}-{settings.region or 'default'}-{endpoint:08x}"
 
 
-def cache_file(settings: Settings, env: Mapping[str, str] | None = None) -> Path:
-    return cache_dir(env) / cache_key(settings)
+def cache_file(settings: Settings, env: Mapping[str, str] | None = None) -> str:
+    return os.path.join(cache_dir(env), cache_key(settings))
 
 
-def read_names(path: Path) -> list[str]:
+def read_names(path: str | os.PathLike[str]) -> list[str]:
     try:
-        data = json.loads(path.read_text("utf-8"))
-        return [n for n in data.get("names", []) if isinstance(n, str)]
-    except (OSError, ValueError, AttributeError):
+        with open(path, encoding="utf-8") as fh:
+            return [line for line in fh.read().split("\n") if line]
+    except (OSError, UnicodeDecodeError):
         return []
 
 
-def is_stale(path: Path, now: float | None = None) -> bool:
+def is_stale(path: str | os.PathLike[str], now: float | None = None) -> bool:
     try:
-        return (now or time.time()) - path.stat().st_mtime > MAX_AGE
+        return (now or time.time()) - os.stat(path).st_mtime > MAX_AGE
     except OSError:
         return True
 
 
-def write_names(path: Path, names: Iterable[str]) -> None:
+def write_names(path: str | os.PathLike[str], names: Iterable[str]) -> None:
     """Atomic replace; the directory chain is made 0700 and the file 0600."""
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    for parent in (path.parent, path.parent.parent):
+    path = os.fspath(path)
+    folder = os.path.dirname(path)
+    os.makedirs(folder, mode=0o700, exist_ok=True)
+    for parent in (folder, os.path.dirname(folder)):
         os.chmod(parent, 0o700)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp = os.path.join(folder, f".{os.path.basename(path)}.{os.getpid()}.tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        json.dump({"names": sorted(set(names))}, fh)
+        fh.write("".join(f"{n}\n" for n in sorted(set(names)) if n and "\n" not in n))
     os.replace(tmp, path)
 
 
@@ -100,16 +102,17 @@ def request_refresh(settings: Settings) -> None:
     """Start a detached refresher unless one was started recently; never raise."""
     try:
         path = cache_file(settings)
-        marker = path.with_name(f".{path.name}.refresh")
+        marker = os.path.join(os.path.dirname(path), f".{os.path.basename(path)}.refresh")
         try:
-            if time.time() - marker.stat().st_mtime < REFRESH_BACKOFF:
+            if time.time() - os.stat(marker).st_mtime < REFRESH_BACKOFF:
                 return
         except OSError:
             pass
         import subprocess
 
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        marker.touch(mode=0o600)
+        os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
+        os.close(os.open(marker, os.O_WRONLY | os.O_CREAT, 0o600))
+        os.utime(marker)
         args = [sys.executable, "-m", "safesm.namecache"]
         for flag, value in (("--profile", settings.profile), ("--region", settings.region),
                             ("--endpoint-url", settings.endpoint_url)):

@@ -6,7 +6,6 @@ accidental log line, f-string or traceback shows ``****`` instead of the secret.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 
@@ -88,6 +87,8 @@ def check_value(data: bytes, binary: bool = False) -> SecretValue:
 
 
 def _load_object(value: SecretValue) -> dict:
+    import json
+
     try:
         doc = json.loads(value.reveal_text()) if not value.binary else None
     except (UnicodeDecodeError, json.JSONDecodeError):
@@ -102,6 +103,8 @@ def _load_object(value: SecretValue) -> dict:
 
 def extract_field(value: SecretValue, key: str) -> SecretValue:
     """One key of a JSON secret; strings come out bare, anything else as JSON."""
+    import json
+
     doc = _load_object(value)
     if key not in doc:
         raise NotFoundError(f"the secret has no field {key!r}.")
@@ -118,6 +121,8 @@ def set_field(value: SecretValue, key: str, field: SecretValue) -> SecretValue:
     """Set one key of a JSON secret to a string, keeping every other key as it was."""
     if field.binary:
         raise UsageError("--key and --binary cannot be combined: JSON fields are text.")
+    import json
+
     doc = _load_object(value)
     doc[key] = field.reveal_text()
     return check_value(json.dumps(doc, ensure_ascii=False).encode("utf-8"))

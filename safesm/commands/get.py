@@ -6,7 +6,6 @@ import sys
 
 import click
 
-from .. import hardening
 from ..config import Settings
 from ..errors import InvalidValueError, UsageError
 from ..values import SecretValue, extract_field
@@ -23,6 +22,8 @@ def write_value(value: SecretValue) -> None:
 def get_many(settings: Settings, names: tuple[str, ...], field: str | None) -> None:
     """Several secrets in one BatchGetSecretValue sweep, as one JSON object on a pipe."""
     import json
+
+    from .. import hardening
 
     hardening.protect_process()
     values = [hardening.remember(v) for v in store(settings).get_values(list(names))]
@@ -76,7 +77,7 @@ def get(settings: Settings, names: tuple[str, ...], field: str | None, version_i
         _check_many(names, bool(version_id or version_stage), to_clipboard or osc52, to_terminal)
         return get_many(settings, names, field)
     name = names[0]
-    from .. import clipboard
+    from .. import clipboard, hardening
 
     target = None
     if to_clipboard or osc52 or (stdout_is_tty() and not to_terminal):

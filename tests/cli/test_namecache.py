@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 from safesm import config, namecache
 
@@ -36,7 +37,7 @@ def test_list_with_prefix_keeps_other_names(run, sm):
 def test_cache_never_holds_values(run, sm, canary):
     run("put", "x", input=canary.encode())
     run("list")
-    root = namecache.cache_dir()
+    root = Path(namecache.cache_dir())
     for path in root.rglob("*"):
         if path.is_file():
             assert canary not in path.read_text()

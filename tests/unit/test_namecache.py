@@ -47,5 +47,11 @@ def test_staleness(tmp_path):
 
 def test_corrupt_cache_reads_as_empty(tmp_path):
     path = tmp_path / "k"
-    path.write_text("{not json")
+    path.write_bytes(b"\xff\xfe not text")
     assert namecache.read_names(path) == []
+
+
+def test_one_name_per_line_and_nothing_else(tmp_path):
+    path = tmp_path / "k"
+    namecache.write_names(path, ["a/b", "bad\nname", ""])
+    assert path.read_text() == "a/b\n"
