@@ -62,6 +62,6 @@ def test_every_command_and_option_is_in_the_man_page():
 
 def test_hand_written_sections_are_there():
     text = (ROOT / "man" / "safesm.1").read_text()
-    for section in ("DESCRIPTION", "VALUE INPUT", "VALUE OUTPUT", "ENVIRONMENT", "FILES",
-                    "EXIT STATUS", "EXAMPLES", "SEE ALSO"):
+    for section in ("DESCRIPTION", "VALUE INPUT", "VALUE OUTPUT", "CLIPBOARD", "POLICIES",
+                    "HISTORY", "ENVIRONMENT", "FILES", "EXIT STATUS", "EXAMPLES", "SEE ALSO"):
         assert f".SH {section}" in text
