@@ -20,9 +20,12 @@ from . import errors
 from .config import Settings
 from .values import SecretValue, Tag
 
-CONNECT_TIMEOUT = 5
-READ_TIMEOUT = 15
-MAX_ATTEMPTS = 4  # botocore "standard" retry mode: exponential backoff with jitter
+# Timeouts and attempts come from Settings (SAFESM_CONNECT_TIMEOUT, SAFESM_READ_TIMEOUT,
+# SAFESM_MAX_ATTEMPTS or the config file; defaults in config.py) and are always set
+# explicitly, with botocore's "standard" retry mode: transient errors (connection refused
+# or dropped, timeouts, HTTP 500/502/503/504) back off 0-50 ms x 2^n, throttling 0-1 s x 2^n.
+# A retry resends the same serialized request, so a write's ClientRequestToken is reused
+# and Secrets Manager stores the value once even when the first attempt did land.
 T = TypeVar("T")
 
 
@@ -63,6 +66,18 @@ class WriteResult:
     arn: str
     version_id: str
     created: bool
+    retries: int = 0  # attempts resent after network errors (same ClientRequestToken)
+
+
+@dataclass(frozen=True)
+class VersionedValue:
+    """A value and the VersionId it was read from (for put --key's compare-and-swap)."""
+
+    value: SecretValue
+    version_id: str
+
+
+PENDING_STAGE = "safesm-pending"  # a put --key version until it is made AWSCURRENT
 
 
 def _summary_fields(d: dict[str, Any]) -> dict[str, Any]:
@@ -92,6 +107,10 @@ def _info(d: dict[str, Any]) -> SecretInfo:
         primary_region=d.get("PrimaryRegion"),
         versions=tuple(SecretVersion(v, tuple(s)) for v, s in stages.items()),
     )
+
+
+def _retries(resp: dict[str, Any]) -> int:
+    return int((resp.get("ResponseMetadata") or {}).get("RetryAttempts") or 0)
 
 
 def botocore_session(settings: Settings) -> Any:
@@ -129,10 +148,12 @@ def _value_from(resp: dict[str, Any]) -> SecretValue:
 class SecretStore:
     """Secrets Manager calls that speak SecretValue and dataclasses, never botocore types."""
 
-    def __init__(self, settings: Settings, connect_timeout: float = CONNECT_TIMEOUT,
-                 read_timeout: float = READ_TIMEOUT, max_attempts: int = MAX_ATTEMPTS) -> None:
+    def __init__(self, settings: Settings, connect_timeout: float | None = None,
+                 read_timeout: float | None = None, max_attempts: int | None = None) -> None:
         self.settings = settings
-        self.timeouts = (connect_timeout, read_timeout, max_attempts)
+        self.timeouts = (connect_timeout or settings.connect_timeout,
+                         read_timeout or settings.read_timeout,
+                         max_attempts or settings.max_attempts)
         self._client: Any = None
 
     @property
@@ -150,7 +171,7 @@ class SecretStore:
         config = Config(
             connect_timeout=connect_timeout,
             read_timeout=read_timeout,
-            retries={"mode": "standard", "max_attempts": max_attempts},
+            retries={"mode": "standard", "total_max_attempts": max_attempts},
             user_agent_extra="safesm",
         )
         return session.create_client(
@@ -174,13 +195,25 @@ class SecretStore:
         except Exception as exc:
             if type(exc).__module__.split(".")[0] not in {"botocore", "urllib3"}:
                 raise
-            raise errors.from_aws(exc, name=name, endpoint=self.endpoint) from None
+            err = errors.from_aws(exc, name=name, endpoint=self.endpoint)
+            if isinstance(err, errors.UnreachableError) and not isinstance(
+                    getattr(exc, "response", None), dict):
+                connect, read, attempts = self.timeouts
+                err.message = (f"{err.message[:-1]}, {attempts} attempt(s) with a {connect:g} s "
+                               f"connect and {read:g} s read timeout.")
+            raise err from None
 
     # reads -----------------------------------------------------------------
 
     def get_value(
         self, name: str, version_id: str | None = None, stage: str | None = None
     ) -> SecretValue:
+        return self.get_versioned(name, version_id, stage).value
+
+    def get_versioned(
+        self, name: str, version_id: str | None = None, stage: str | None = None
+    ) -> VersionedValue:
+        """The value and the VersionId it came from."""
         kwargs: dict[str, Any] = {"SecretId": name}
         if version_id:
             kwargs["VersionId"] = version_id
@@ -188,12 +221,7 @@ class SecretStore:
             kwargs["VersionStage"] = stage
         with self._translate(name):
             resp = self.client.get_secret_value(**kwargs)
-        if "SecretString" in resp:
-            return SecretValue(resp["SecretString"].encode("utf-8"))
-        data = resp.get("SecretBinary", b"")
-        if isinstance(data, str):  # some emulators hand back base64 text
-            data = base64.b64decode(data)
-        return SecretValue(data, binary=True)
+        return VersionedValue(_value_from(resp), str(resp.get("VersionId", "")))
 
     def get_values(self, names: list[str]) -> list[SecretValue]:
         """Several values in as few calls as possible (BatchGetSecretValue, 20 per call).
@@ -215,6 +243,10 @@ class SecretStore:
                 found[item["Name"]] = found[item["ARN"]] = value
         # an id that is neither the Name nor the full ARN (a partial ARN): ask singly
         return [found[n] if n in found else self.get_value(n) for n in names]
+
+    def stages(self, name: str) -> dict[str, tuple[str, ...]]:
+        """VersionId -> staging labels, for the versions that hold a label (DescribeSecret)."""
+        return {v.version_id: v.stages for v in self.describe(name).versions}
 
     def describe(self, name: str) -> SecretInfo:
         with self._translate(name):
@@ -284,16 +316,97 @@ class SecretStore:
             kwargs["KmsKeyId"] = kms_key
         if tags:
             kwargs["Tags"] = [{"Key": t.key, "Value": t.value} for t in tags]
-        with self._translate(name):
-            resp = self.client.create_secret(**kwargs)
-        return WriteResult(resp["Name"], resp["ARN"], resp.get("VersionId", ""), True)
+        token = kwargs["ClientRequestToken"]
+        try:
+            with self._write(name, token):
+                resp = self.client.create_secret(**kwargs)
+        except errors.ConflictError:
+            # "already exists" after a resent CreateSecret whose first attempt landed but
+            # whose answer was lost: the secret holds our token as a version, so it is ours.
+            info = self.find(name)
+            if info is None or token not in {v.version_id for v in info.versions}:
+                raise
+            return WriteResult(info.name, info.arn, token, True, retries=1)
+        return WriteResult(resp["Name"], resp["ARN"], resp.get("VersionId", ""), True,
+                           retries=_retries(resp))
 
     def put_value(self, name: str, value: SecretValue) -> WriteResult:
-        with self._translate(name):
+        token = str(uuid.uuid4())
+        with self._write(name, token):
             resp = self.client.put_secret_value(
-                SecretId=name, ClientRequestToken=str(uuid.uuid4()), **self._value_kwargs(value)
+                SecretId=name, ClientRequestToken=token, **self._value_kwargs(value)
             )
-        return WriteResult(resp["Name"], resp["ARN"], resp.get("VersionId", ""), False)
+        return WriteResult(resp["Name"], resp["ARN"], resp.get("VersionId", ""), False,
+                           retries=_retries(resp))
+
+    def put_value_if_current(self, name: str, value: SecretValue,
+                             expected: str) -> WriteResult | None:
+        """Store `value` as a new version and make it AWSCURRENT only if AWSCURRENT is still
+        on `expected` (the version the caller read); None if another writer got in first.
+
+        Secrets Manager has no conditional put, but UpdateSecretVersionStage refuses to
+        take a label from a version that no longer holds it, so moving AWSCURRENT from
+        `expected` to the new version is a compare-and-swap. The new version is written
+        with the label safesm-pending (not AWSCURRENT), so readers never see it until the
+        swap succeeds; a refused swap leaves the other writer's value current.
+        """
+        token = str(uuid.uuid4())
+        with self._write(name, token):
+            resp = self.client.put_secret_value(
+                SecretId=name, ClientRequestToken=token, VersionStages=[PENDING_STAGE],
+                **self._value_kwargs(value))
+        moved = self._move_current(name, token, expected)
+        self._drop_pending(name, token)
+        if not moved:
+            return None
+        return WriteResult(resp["Name"], resp["ARN"], token, False, retries=_retries(resp))
+
+    def _move_current(self, name: str, token: str, expected: str) -> bool:
+        try:
+            with self._translate(name):
+                self.client.update_secret_version_stage(
+                    SecretId=name, VersionStage="AWSCURRENT", MoveToVersionId=token,
+                    RemoveFromVersionId=expected)
+            return True
+        except errors.UnreachableError as err:
+            raise errors.UnreachableError(
+                err.message, f"The new value is stored as version {token} (labelled "
+                f"{PENDING_STAGE}); it is the current value only if `safesm versions {name}` "
+                "shows AWSCURRENT on it. " + (err.hint or "")) from None
+        except errors.AuthError as err:
+            raise errors.AuthError(
+                f"{err.message} `put --key` needs secretsmanager:UpdateSecretVersionStage to "
+                f"make its version current only if nobody changed {name!r} meanwhile; the "
+                "current value was left as it was.", err.hint) from None
+        except (errors.UsageError, errors.ConflictError):
+            # Refused: AWSCURRENT is no longer on `expected`. Unless it is on our version:
+            # a resent call whose first attempt landed.
+            return "AWSCURRENT" in self.stages(name).get(token, ())
+
+    def _drop_pending(self, name: str, token: str) -> None:
+        """Take the safesm-pending label off our version (best effort: another writer's
+        put may already have moved it, and a leftover label harms nothing)."""
+        try:
+            with self._translate(name):
+                self.client.update_secret_version_stage(
+                    SecretId=name, VersionStage=PENDING_STAGE, RemoveFromVersionId=token)
+        except errors.SafesmError:
+            pass
+
+    @contextmanager
+    def _write(self, name: str, token: str) -> Iterator[None]:
+        """Translate errors; a write that failed on the network may still have landed, and
+        the user is told so, with the version id to look for."""
+        try:
+            with self._translate(name):
+                yield
+        except errors.UnreachableError as err:
+            raise errors.UnreachableError(
+                err.message,
+                f"The write may have reached Secrets Manager before the connection failed: "
+                f"if `safesm versions {name}` lists version {token}, it did (once); "
+                "otherwise nothing was stored. " + (err.hint or ""),
+            ) from None
 
     def update_metadata(
         self, name: str, description: str | None, kms_key: str | None, tags: list[Tag] | None

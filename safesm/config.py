@@ -15,6 +15,11 @@ from typing import Any
 from .errors import UsageError
 
 DEFAULT_CLIP_TIMEOUT = 45
+# Network defaults (README "Configuration"): a refused connection fails in well under a
+# second; a silent network costs at most MAX_ATTEMPTS x (CONNECT + READ) plus backoff.
+DEFAULT_CONNECT_TIMEOUT = 5.0
+DEFAULT_READ_TIMEOUT = 15.0
+DEFAULT_MAX_ATTEMPTS = 4
 
 
 @dataclass(frozen=True)
@@ -25,6 +30,9 @@ class Settings:
     quiet: bool = False
     debug: bool = False
     clip_timeout: int = DEFAULT_CLIP_TIMEOUT
+    connect_timeout: float = DEFAULT_CONNECT_TIMEOUT
+    read_timeout: float = DEFAULT_READ_TIMEOUT
+    max_attempts: int = DEFAULT_MAX_ATTEMPTS
     config_file: Path | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)
 
@@ -66,6 +74,42 @@ def _int(value: Any, what: str) -> int:
     return number
 
 
+def _seconds(value: Any, what: str) -> float:
+    """A timeout: a positive number of seconds (fractions allowed, for tests and LANs)."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise UsageError(f"{what} must be a number of seconds, got {value!r}.") from None
+    if not 0 < number <= 3600:
+        raise UsageError(f"{what} must be more than 0 and at most 3600 seconds.")
+    return number
+
+
+def _attempts(value: Any) -> int:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise UsageError(f"max_attempts must be a whole number, got {value!r}.") from None
+    if not 1 <= number <= 10:
+        raise UsageError("max_attempts must be between 1 and 10.")
+    return number
+
+
+def _network(env: Mapping[str, str], file: Mapping[str, Any]) -> dict[str, Any]:
+    """Timeouts and attempts: SAFESM_* environment, then the config file, then defaults."""
+    connect = _first(env.get("SAFESM_CONNECT_TIMEOUT"), file.get("connect_timeout"))
+    read = _first(env.get("SAFESM_READ_TIMEOUT"), file.get("read_timeout"))
+    attempts = _first(env.get("SAFESM_MAX_ATTEMPTS"), env.get("AWS_MAX_ATTEMPTS"),
+                      file.get("max_attempts"))
+    return {
+        "connect_timeout": DEFAULT_CONNECT_TIMEOUT if connect is None
+        else _seconds(connect, "the connect timeout"),
+        "read_timeout": DEFAULT_READ_TIMEOUT if read is None
+        else _seconds(read, "the read timeout"),
+        "max_attempts": DEFAULT_MAX_ATTEMPTS if attempts is None else _attempts(attempts),
+    }
+
+
 def resolve(flags: Mapping[str, Any], env: Mapping[str, str], file: Mapping[str, Any]) -> Settings:
     """Pure precedence: flag, then environment, then config file, then default."""
     endpoint = _first(
@@ -87,11 +131,13 @@ def resolve(flags: Mapping[str, Any], env: Mapping[str, str], file: Mapping[str,
         quiet=bool(flags.get("quiet")),
         debug=bool(flags.get("debug")),
         clip_timeout=DEFAULT_CLIP_TIMEOUT if clip is None else _int(clip, "the clipboard timeout"),
+        **_network(env, file),
         extra={k: v for k, v in file.items() if k not in _KNOWN},
     )
 
 
-_KNOWN = {"profile", "region", "endpoint_url", "clip_timeout"}
+_KNOWN = {"profile", "region", "endpoint_url", "clip_timeout", "connect_timeout",
+          "read_timeout", "max_attempts"}
 
 
 def load(flags: Mapping[str, Any], env: Mapping[str, str] | None = None) -> Settings:

@@ -199,6 +199,14 @@ def from_aws(exc: Exception, name: str | None = None, endpoint: str | None = Non
     response = getattr(exc, "response", None)
     if isinstance(response, dict) and "Error" in response:  # botocore ClientError
         code, text = _client_error_parts(exc)
+        status = (response.get("ResponseMetadata") or {}).get("HTTPStatusCode") or 0
+        if isinstance(status, int) and status >= 500 and code not in _THROTTLE_CODES:
+            where = endpoint or "the Secrets Manager endpoint"
+            return UnreachableError(
+                f"{where} answered HTTP {status}"
+                + (f" ({code})" if code and code != str(status) else "") + " after retries.",
+                "The service is having trouble: wait a moment and try again.",
+            )
         return _from_client_error(code, text, name)
     if cls in _CREDENTIAL_CLASSES:
         return AuthError(_CREDENTIAL_CLASSES[cls] + ".", _CREDENTIALS_HINT)

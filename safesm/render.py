@@ -91,7 +91,11 @@ def _replica(r: dict[str, Any]) -> str:
 
 def write_summary(result: Any) -> str:
     verb = "Created" if result.created else "Updated"
-    return f"{verb} {result.name} (version {result.version_id})."
+    text = f"{verb} {result.name} (version {result.version_id})."
+    if getattr(result, "retries", 0):
+        text += (f"\nThe network failed and safesm resent the request {result.retries} time(s) "
+                 "with the same request token: Secrets Manager stored it once.")
+    return text
 
 
 def error(message: str, hint: str | None) -> str:

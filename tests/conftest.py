@@ -17,7 +17,8 @@ import pytest
 from . import emulator
 
 REGION = "us-east-1"
-AWS_ENV_VARS = [v for v in os.environ if v.startswith("AWS_")] + ["SAFESM_CLIP_TIME"]
+AWS_ENV_VARS = [v for v in os.environ if v.startswith("AWS_")] + [
+    "SAFESM_CLIP_TIME", "SAFESM_CONNECT_TIMEOUT", "SAFESM_READ_TIMEOUT", "SAFESM_MAX_ATTEMPTS"]
 
 
 @pytest.fixture(scope="session")

@@ -116,11 +116,7 @@ def put(settings: Settings, name: str, path: str | None, keep_newline: bool, mul
     secrets = store(settings)
     if field:
         _refuse_access_flags(name, readers, writers)
-        current = hardening.remember(secrets.get_value(name))
-        if has_field(current, field):
-            confirm_overwrite(f"field {field!r} of {name}", force)
-        value = hardening.remember(set_field(current, field, value))
-        result = secrets.put_value(name, value)
+        result = _put_field(secrets, name, field, value, force)
         secrets.update_metadata(name, description, kms_key, parsed_tags)
     else:
         existing = secrets.find(name)
@@ -143,6 +139,36 @@ def put(settings: Settings, name: str, path: str | None, keep_newline: bool, mul
         from .policy import attach_default
 
         attach_default(secrets, settings, result.name, plan)
+
+
+FIELD_ATTEMPTS = 10  # each lost race means another writer won: enough for 8 at once
+
+
+def _put_field(secrets: Any, name: str, field: str, value: SecretValue, force: bool) -> Any:
+    """Set one field without losing another writer's change: read the current version,
+    apply the field on top, and make the result current only if the version read still
+    is (a compare-and-swap, see SecretStore.put_value_if_current); otherwise re-read and
+    re-apply on top of their value. Bounded: then exit 5 with their value left current."""
+    import random
+    import time
+
+    confirmed = force
+    for attempt in range(FIELD_ATTEMPTS):
+        if attempt:
+            time.sleep(random.uniform(0, 0.05 * attempt))  # let the winner's readers settle
+        current = secrets.get_versioned(name)
+        hardening.remember(current.value)
+        if not confirmed and has_field(current.value, field):
+            confirm_overwrite(f"field {field!r} of {name}", force)
+            confirmed = True
+        merged = hardening.remember(set_field(current.value, field, value))
+        result = secrets.put_value_if_current(name, merged, current.version_id)
+        if result is not None:
+            return result
+    raise ConflictError(f"secret {name!r} changed concurrently {FIELD_ATTEMPTS} times while "
+                        f"field {field!r} was being set; this command left the current value "
+                        "as it was.",
+                        "Another writer's value is current: try again when it is quiet.")
 
 
 def _requested_access(settings: Settings, readers: tuple[str, ...], writers: tuple[str, ...],
