@@ -397,9 +397,18 @@ class SecretStore:
     def _write(self, name: str, token: str) -> Iterator[None]:
         """Translate errors; a write that failed on the network may still have landed, and
         the user is told so, with the version id to look for."""
+        landed = (f"if `safesm versions {name}` lists version {token}, the write landed "
+                  "(once); otherwise nothing was stored.")
         try:
             with self._translate(name):
                 yield
+        except KeyboardInterrupt:
+            raise errors.InterruptedError_(f"interrupted while writing {name!r}: {landed}"
+                                           ) from None
+        except errors.Terminated:
+            err = errors.InterruptedError_(f"terminated while writing {name!r}: {landed}")
+            err.exit_code = errors.ExitCode.TERMINATED
+            raise err from None
         except errors.UnreachableError as err:
             raise errors.UnreachableError(
                 err.message,

@@ -16,7 +16,7 @@ from typing import Any
 import click
 
 from . import __version__
-from .errors import HISTORY_HINT, ArgvValueError, ExitCode, SafesmError
+from .errors import HISTORY_HINT, ArgvValueError, ExitCode, SafesmError, Terminated
 
 # name -> (module:attribute, one-line help). The help is here so that `safesm --help`
 # lists every command without importing any command module; a test keeps it equal to
@@ -101,14 +101,44 @@ class SafesmGroup(click.Group):
         args = sys.argv[1:] if args is None else list(args)
         extra.pop("standalone_mode", None)
         os.umask(0o077)  # every file safesm writes is private
+        previous = _handle_sigterm()
         if os.environ.get("_SAFESM_COMPLETE"):
             from .complete import register_shells
 
             register_shells()
         code = run(lambda: super(SafesmGroup, self).main(
             args, prog_name or "safesm", standalone_mode=False, **extra), args)
+        _restore_sigterm(previous)
         sys.stdout.flush()
         sys.exit(code)
+
+
+def _on_sigterm(signum: int, frame: Any) -> None:
+    import signal
+
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # a second SIGTERM ends us at once
+    raise Terminated()
+
+
+def _handle_sigterm() -> Any:
+    """SIGTERM unwinds like Ctrl-C (no traceback, temp files removed) and exits 143.
+    Returns the previous handler, for callers that run safesm in-process."""
+    import signal
+
+    try:
+        return signal.signal(signal.SIGTERM, _on_sigterm)
+    except ValueError:  # not the main thread (e.g. an embedding test runner)
+        return None
+
+
+def _restore_sigterm(previous: Any) -> None:
+    import signal
+
+    if previous is not None:
+        try:
+            signal.signal(signal.SIGTERM, previous)
+        except ValueError:
+            pass
 
 
 def _usage_message(exc: click.UsageError) -> SafesmError:
@@ -149,6 +179,9 @@ def run(invoke: Callable[[], Any], args: list[str]) -> int:
     except (click.Abort, KeyboardInterrupt):
         click.echo("safesm: interrupted.", err=True)
         return ExitCode.INTERRUPTED
+    except Terminated:
+        click.echo("safesm: terminated.", err=True)
+        return ExitCode.TERMINATED
     except BrokenPipeError:
         return ExitCode.OK
     except Exception as exc:  # a bug: show where, never the message (it may hold a value)

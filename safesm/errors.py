@@ -26,6 +26,7 @@ class ExitCode(enum.IntEnum):
     POLICY = 8
     CLIPBOARD = 9
     INTERRUPTED = 130
+    TERMINATED = 143
 
 
 EXIT_CODE_MEANINGS: dict[ExitCode, str] = {
@@ -42,7 +43,8 @@ EXIT_CODE_MEANINGS: dict[ExitCode, str] = {
     ExitCode.POLICY: "policy refused: broad/public access, or lint findings at or above "
     "--fail-on",
     ExitCode.CLIPBOARD: "clipboard unavailable",
-    ExitCode.INTERRUPTED: "interrupted",
+    ExitCode.INTERRUPTED: "interrupted (Ctrl-C)",
+    ExitCode.TERMINATED: "terminated (SIGTERM)",
 }
 
 
@@ -95,6 +97,12 @@ class ClipboardError(SafesmError):
 
 class InterruptedError_(SafesmError):
     exit_code = ExitCode.INTERRUPTED
+
+
+class Terminated(BaseException):  # noqa: N818 (a signal, like KeyboardInterrupt)
+    """SIGTERM arrived. Raised from the signal handler so that the stack unwinds as for
+    Ctrl-C (finally blocks remove temporary files) and cli.run() exits 143 in one line.
+    A BaseException, so that no `except Exception` on the way can swallow it."""
 
 
 HISTORY_HINT = (
