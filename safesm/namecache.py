@@ -61,9 +61,16 @@ def write_names(path: str | os.PathLike[str], names: Iterable[str]) -> None:
         os.chmod(parent, 0o700)
     tmp = os.path.join(folder, f".{os.path.basename(path)}.{os.getpid()}.tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write("".join(f"{n}\n" for n in sorted(set(names)) if n and "\n" not in n))
-    os.replace(tmp, path)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write("".join(f"{n}\n" for n in sorted(set(names)) if n and "\n" not in n))
+        os.replace(tmp, path)
+    except BaseException:  # an error or a signal: leave no partial copy behind
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
 
 
 def update(settings: Settings, add: Iterable[str] = (), remove: Iterable[str] = ()) -> None:
