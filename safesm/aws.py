@@ -378,10 +378,16 @@ class SecretStore:
                 f"{err.message} `put --key` needs secretsmanager:UpdateSecretVersionStage to "
                 f"make its version current only if nobody changed {name!r} meanwhile; the "
                 "current value was left as it was.", err.hint) from None
-        except (errors.UsageError, errors.ConflictError):
-            # Refused: AWSCURRENT is no longer on `expected`. Unless it is on our version:
-            # a resent call whose first attempt landed.
-            return "AWSCURRENT" in self.stages(name).get(token, ())
+        except errors.SafesmError:
+            # Refused. On our version after all: a resent call whose first attempt landed.
+            # Still on `expected`: not a race but a real refusal, reported as such.
+            # Elsewhere: another writer moved it first.
+            now = self.stages(name)
+            if "AWSCURRENT" in now.get(token, ()):
+                return True
+            if "AWSCURRENT" in now.get(expected, ()):
+                raise
+            return False
 
     def _drop_pending(self, name: str, token: str) -> None:
         """Take the safesm-pending label off our version (best effort: another writer's
