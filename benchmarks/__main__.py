@@ -8,6 +8,7 @@ counts so it keeps working.
 from __future__ import annotations
 
 import argparse
+import compileall
 import json
 import os
 import platform
@@ -74,6 +75,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--only", action="append", help="run only scenarios starting with this")
     ap.add_argument("--json", type=Path, default=ROOT / "benchmarks" / "results" / "latest.json")
     args = ap.parse_args(argv)
+    # A pip install byte-compiles the package; an editable checkout (with
+    # PYTHONDONTWRITEBYTECODE set, as on CI machines) would recompile safesm on every run.
+    compileall.compile_dir(str(ROOT / "safesm"), quiet=1)
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         with open(work / "emulator.log", "wb") as log:

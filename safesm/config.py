@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 from typing import Any
 
 from .errors import UsageError
@@ -33,19 +32,22 @@ class Settings:
     connect_timeout: float = DEFAULT_CONNECT_TIMEOUT
     read_timeout: float = DEFAULT_READ_TIMEOUT
     max_attempts: int = DEFAULT_MAX_ATTEMPTS
-    config_file: Path | None = None
+    config_file: str | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)
 
 
-def config_path(env: Mapping[str, str]) -> Path:
-    base = env.get("XDG_CONFIG_HOME") or str(Path(env.get("HOME", "~")).expanduser() / ".config")
-    return Path(base) / "safesm" / "config.toml"
+def config_path(env: Mapping[str, str]) -> str:
+    """XDG_CONFIG_HOME or ~/.config; os.path rather than pathlib keeps TAB completion lean."""
+    home = os.path.expanduser(env.get("HOME") or "~")
+    base = env.get("XDG_CONFIG_HOME") or os.path.join(home, ".config")
+    return os.path.join(base, "safesm", "config.toml")
 
 
-def read_config_file(path: Path) -> dict[str, Any]:
+def read_config_file(path: str) -> dict[str, Any]:
     """The config file as a dict; a missing file is an empty config, a broken one an error."""
     try:
-        data = path.read_bytes()
+        with open(path, "rb") as fh:
+            data = fh.read()
     except FileNotFoundError:
         return {}
     except OSError as exc:

@@ -77,19 +77,28 @@ def get(settings: Settings, names: tuple[str, ...], field: str | None, version_i
         _check_many(names, bool(version_id or version_stage), to_clipboard or osc52, to_terminal)
         return get_many(settings, names, field)
     name = names[0]
-    from .. import clipboard, hardening
-
-    target = None
     if to_clipboard or osc52 or (stdout_is_tty() and not to_terminal):
-        target = clipboard.choose_target(osc52, name)  # exit 9 before any network call
+        timeout = settings.clip_timeout if clip_timeout is None else clip_timeout
+        return get_to_clipboard(settings, name, field, version_id, version_stage, osc52, timeout)
+    write_value(read_one(settings, name, field, version_id, version_stage))
+
+
+def read_one(settings: Settings, name: str, field: str | None, version_id: str | None,
+             version_stage: str | None) -> SecretValue:
+    from .. import hardening
+
     hardening.protect_process()
     value = hardening.remember(store(settings).get_value(name, version_id, version_stage))
-    if field:
-        value = hardening.remember(extract_field(value, field))
-    if target is None:
-        write_value(value)
-        return
-    timeout = settings.clip_timeout if clip_timeout is None else clip_timeout
+    return hardening.remember(extract_field(value, field)) if field else value
+
+
+def get_to_clipboard(settings: Settings, name: str, field: str | None, version_id: str | None,
+                     version_stage: str | None, osc52: bool, timeout: int) -> None:
+    """The clipboard path; its module is imported only here, so a piped get stays lean."""
+    from .. import clipboard
+
+    target = clipboard.choose_target(osc52, name)  # exit 9 before any network call
+    value = read_one(settings, name, field, version_id, version_stage)
     clipboard.copy(value, target, timeout)
     label = f"the {field} field of {name}" if field else name
     notice(settings, clipboard.notice_text(label, timeout, isinstance(target, clipboard.Osc52)))
