@@ -246,7 +246,10 @@ def summary_lines(name: str, summary: Summary | None) -> list[str]:
 # identity and key policies ----------------------------------------------------------
 
 IAM_READ = ("secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret")
-IAM_WRITE = ("secretsmanager:PutSecretValue", "secretsmanager:DescribeSecret")
+# UpdateSecretVersionStage: `put --key` makes its version current only if nobody wrote
+# in between (a compare-and-swap on the AWSCURRENT label). `put --key` also reads.
+IAM_WRITE = ("secretsmanager:PutSecretValue", "secretsmanager:DescribeSecret",
+             "secretsmanager:UpdateSecretVersionStage")
 IAM_MANAGE = ("secretsmanager:DescribeSecret", "secretsmanager:GetResourcePolicy",
               "secretsmanager:ValidateResourcePolicy")
 KMS_READ = ("kms:Decrypt",)
