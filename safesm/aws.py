@@ -235,9 +235,11 @@ class SecretStore:
             with self._translate():
                 resp = self.client.batch_get_secret_value(SecretIdList=chunk)
             for err in resp.get("Errors", []):
-                position = names.index(err.get("SecretId", ""), start) + 1
+                failed = err.get("SecretId", "")
+                where = (f"secret #{chunk.index(failed) + start + 1} on the command line"
+                         if failed in chunk else "one of the secrets named")
                 raise errors.from_aws_code(err.get("ErrorCode", ""), err.get("Message", ""),
-                                           f"secret #{position} on the command line")
+                                           where)
             for item in resp.get("SecretValues", []):
                 value = _value_from(item)
                 found[item["Name"]] = found[item["ARN"]] = value

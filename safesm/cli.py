@@ -17,6 +17,7 @@ import click
 
 from . import __version__
 from .errors import HISTORY_HINT, ArgvValueError, ExitCode, SafesmError, Terminated
+from .values import VALUE_OPTIONS
 
 # name -> (module:attribute, one-line help). The help is here so that `safesm --help`
 # lists every command without importing any command module; a test keeps it equal to
@@ -45,9 +46,6 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "shell-init": ("safesm.commands.shell_init:shell_init",
                    "Print shell code that keeps commands carrying secrets out of history."),
 }
-
-VALUE_OPTIONS = ("--secret-string", "--secret-binary", "--value", "--password", "--passwd",
-                 "--secret")
 
 
 # Commands that never take a value, where one of VALUE_OPTIONS means something else.
@@ -109,8 +107,20 @@ class SafesmGroup(click.Group):
         code = run(lambda: super(SafesmGroup, self).main(
             args, prog_name or "safesm", standalone_mode=False, **extra), args)
         _restore_sigterm(previous)
-        sys.stdout.flush()
+        _flush_stdout()
         sys.exit(code)
+
+
+def _flush_stdout() -> None:
+    """`safesm list | head -1` closes the pipe early: that is no error, and must not end in
+    Python's 'Exception ignored ... BrokenPipeError' at exit. A closed stdout has no flush."""
+    if sys.stdout is None:
+        return
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
 
 
 def _on_sigterm(signum: int, frame: Any) -> None:
@@ -151,7 +161,28 @@ def _usage_message(exc: click.UsageError) -> SafesmError:
             HISTORY_HINT,
         )
     where = exc.ctx.command_path if exc.ctx else "safesm"
-    return SafesmError(text, f"Try '{where} --help' for help.")
+    return SafesmError(_without_argv_text(exc, text), f"Try '{where} --help' for help.")
+
+
+def _allowed(kind: click.ParamType) -> str:
+    if isinstance(kind, click.Choice):
+        return f" (one of: {', '.join(map(str, kind.choices))})"
+    if isinstance(kind, click.IntRange):
+        low = "" if kind.min is None else f" from {kind.min}"
+        high = "" if kind.max is None else f" to {kind.max}"
+        return f" (a whole number{low}{high})"
+    return f" (a {kind.name})" if kind.name not in ("text", "") else ""
+
+
+def _without_argv_text(exc: click.UsageError, text: str) -> str:
+    """click quotes what was typed ('hunter2' is not a valid integer); say which parameter
+    was wrong, never what was typed: it may be a value pasted into the wrong place."""
+    if isinstance(exc, click.BadParameter) and exc.param is not None:
+        hint = exc.param.get_error_hint(exc.ctx) if exc.ctx else exc.param.name
+        return f"invalid value for {hint}{_allowed(exc.param.type)}; the text given is not shown."
+    if text.startswith("No such command"):
+        return "no such command; the text given is not shown."
+    return text
 
 
 def _report(err: SafesmError) -> None:

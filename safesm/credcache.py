@@ -296,6 +296,9 @@ def install(session: Any, quiet: bool = False, fresh: bool = False) -> KeyringCa
     profile = selected_profile(session)
     if not assumes_role(session.full_config.get("profiles", {}).get(profile, {})):
         return None
+    from .hardening import protect_process
+
+    protect_process()  # temporary credentials and the MFA code are held from here on
     provider = session.get_component("credential_provider").get_provider("assume-role")
     cache = KeyringCache(profile, _stderr_notifier(quiet), fresh=fresh)
     provider.cache = cache  # the hook the AWS CLI fills with its plaintext JSONFileCache

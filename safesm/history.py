@@ -22,6 +22,8 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from .values import VALUE_OPTIONS
+
 SHELLS = ("bash", "zsh", "fish")
 MASK = b"****"
 
@@ -298,8 +300,7 @@ _SAFESM_VALUE = Alt((
 ))
 
 # The options safesm refuses because they would carry a value (cli.VALUE_OPTIONS).
-SAFESM_VALUE_OPTIONS = ("--secret-string", "--secret-binary", "--value", "--password",
-                        "--passwd", "--secret")
+SAFESM_VALUE_OPTIONS = VALUE_OPTIONS
 
 RULES: tuple[Rule, ...] = (
     Rule("aws-inline-secret",

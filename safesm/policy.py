@@ -291,6 +291,10 @@ def identity_policy(secret_arn: str, jobs: set[str], kms_key: str | None = None,
     sm_actions = _actions(jobs, {"read": IAM_READ, "write": IAM_WRITE, "manage": IAM_MANAGE})
     statements: list[dict[str, Any]] = [
         _identity_statement("SecretAccess", sm_actions, resource, tag_cond)]
+    if "read" in jobs:  # `safesm get A B`: the batch call is authorised on "*", and still
+        # needs GetSecretValue on every secret it returns (granted above, scoped)
+        statements.append(_identity_statement(
+            "BatchReadNeedsGetSecretValueToo", ["secretsmanager:BatchGetSecretValue"], "*", None))
     if "manage" in jobs:
         cond = {"Bool": {"secretsmanager:BlockPublicPolicy": "true"}, **(tag_cond or {})}
         statements.append(_identity_statement(

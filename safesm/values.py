@@ -13,6 +13,13 @@ from .errors import InvalidValueError, NotFoundError, UsageError
 
 MAX_VALUE_BYTES = 65_536
 NAME_RE = re.compile(r"[A-Za-z0-9/_+=.@-]{1,512}")
+# A full secret ARN: the only way to name a secret in another account (reads only).
+ARN_RE = re.compile(r"arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:"
+                    r"[A-Za-z0-9/_+=.@-]{1,512}")
+# Options refused on any command line because they would carry a value (cli refuses them,
+# history flags them).
+VALUE_OPTIONS = ("--secret-string", "--secret-binary", "--value", "--password", "--passwd",
+                 "--secret")
 MASK = "****"
 
 
@@ -55,6 +62,17 @@ def check_name(name: str) -> str:
             "invalid secret name: use 1-512 characters from A-Z a-z 0-9 / _ + = . @ -",
         )
     return name
+
+
+def check_secret_id(secret_id: str) -> str:
+    """A name, or a full secret ARN (how another account's secret is named)."""
+    if ARN_RE.fullmatch(secret_id or ""):
+        return secret_id
+    try:
+        return check_name(secret_id)
+    except UsageError:
+        raise UsageError("invalid secret id: use a name (1-512 characters from A-Z a-z 0-9 "
+                         "/ _ + = . @ -) or a full secret ARN.") from None
 
 
 def strip_one_newline(data: bytes) -> bytes:
@@ -137,5 +155,5 @@ class Tag:
 def parse_tag(text: str) -> Tag:
     key, sep, val = text.partition("=")
     if not sep or not key:
-        raise UsageError(f"--tag takes KEY=VALUE, got {text!r}.")
+        raise UsageError("--tag takes KEY=VALUE (the text given is not shown).")
     return Tag(key, val)

@@ -25,6 +25,7 @@ def install_extensions() -> None:
     _install_json_auth_errors()
     _install_serialized_requests()
     _install_stage_move_sets_current()
+    _install_no_writes_while_deleted()
 
 
 # Resource policies: moto stores any text and lacks ValidateResourcePolicy. AWS checks
@@ -147,6 +148,26 @@ def _install_stage_move_sets_current() -> None:
         return result
 
     SecretsManagerBackend.update_secret_version_stage = update_secret_version_stage
+
+
+def _install_no_writes_while_deleted() -> None:
+    """AWS refuses PutSecretValue on a secret scheduled for deletion (InvalidRequest: "it
+    was marked for deletion"); moto stores the value."""
+    from moto.secretsmanager.exceptions import InvalidRequestException
+    from moto.secretsmanager.models import SecretsManagerBackend
+
+    original = SecretsManagerBackend.put_secret_value
+
+    def put_secret_value(self: SecretsManagerBackend, secret_id: str, *args: object,
+                         **kwargs: object) -> object:
+        secret = self.secrets.get(secret_id) if self._is_valid_identifier(secret_id) else None
+        if secret is not None and getattr(secret, "deleted_date", None):
+            raise InvalidRequestException(
+                "You can't perform this operation on the secret because it was marked for "
+                "deletion.")
+        return original(self, secret_id, *args, **kwargs)
+
+    SecretsManagerBackend.put_secret_value = put_secret_value
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -8,7 +8,7 @@ from typing import Any
 import click
 
 from ..config import Settings
-from ..values import check_name
+from ..values import check_name, check_secret_id
 
 
 def store(settings: Settings) -> Any:
@@ -33,11 +33,15 @@ def stdin_is_tty() -> bool:
 
 
 def stdout_is_tty() -> bool:
-    return sys.stdout.isatty()
+    return sys.stdout is not None and sys.stdout.isatty()
 
 
 def _check_name(ctx: click.Context, param: click.Parameter, value: str) -> str:
     return check_name(value)
+
+
+def _check_id(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    return check_secret_id(value)
 
 
 def _complete_name(ctx: click.Context, param: click.Parameter, incomplete: str) -> Any:
@@ -47,7 +51,7 @@ def _complete_name(ctx: click.Context, param: click.Parameter, incomplete: str) 
 
 
 def _check_names(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> tuple:
-    return tuple(check_name(v) for v in value)
+    return tuple(check_secret_id(v) for v in value)
 
 
 def names_argument(func: Any) -> Any:
@@ -57,5 +61,11 @@ def names_argument(func: Any) -> Any:
 
 
 def name_argument(func: Any) -> Any:
-    """The NAME argument: checked before any network call, completed from the name cache."""
+    """The NAME argument of an existing secret: a name or a full ARN (another account's
+    secret has no other handle), checked before any network call, completed from the cache."""
+    return click.argument("name", callback=_check_id, shell_complete=_complete_name)(func)
+
+
+def new_name_argument(func: Any) -> Any:
+    """The NAME argument of `put`, which may create: a name only (DESIGN.md's name rule)."""
     return click.argument("name", callback=_check_name, shell_complete=_complete_name)(func)

@@ -73,6 +73,8 @@ def get(settings: Settings, names: tuple[str, ...], field: str | None, version_i
     """
     if to_terminal and (to_clipboard or osc52):
         raise UsageError("--print and --clip/--osc52 cannot be combined.")
+    if sys.stdout is None and not (to_clipboard or osc52):
+        raise UsageError("stdout is closed, so the value has nowhere to go; nothing was read.")
     if len(names) > 1:
         _check_many(names, bool(version_id or version_stage), to_clipboard or osc52, to_terminal)
         return get_many(settings, names, field)

@@ -11,7 +11,7 @@ import click
 
 from .. import hardening, namecache, render
 from ..config import Settings
-from ..errors import ConflictError, UsageError
+from ..errors import ConflictError, NotFoundError, UsageError
 from ..values import (
     MAX_VALUE_BYTES,
     SecretValue,
@@ -21,7 +21,7 @@ from ..values import (
     set_field,
     strip_one_newline,
 )
-from ._common import name_argument, notice, stdin_is_tty, store, warn
+from ._common import new_name_argument, notice, stdin_is_tty, store, warn
 
 
 def _read_bounded(stream: BinaryIO) -> bytes:
@@ -50,10 +50,16 @@ def _read_file(path: str) -> bytes:
 def read_value(name: str, path: str | None, keep_newline: bool, multiline: bool,
                binary: bool) -> SecretValue:
     """DESIGN.md's input rules: --file exact, piped stdin minus one newline, else a prompt."""
-    if path == "-":
-        return check_value(_read_bounded(sys.stdin.buffer), binary)
-    if path:
+    if path and path != "-":
         return check_value(_read_file(path), binary)
+    if sys.stdin is None:
+        raise UsageError("stdin is closed, so there is no value to read; nothing was written.")
+    if path == "-":
+        if stdin_is_tty():  # typed text would echo on the screen and stay in scrollback
+            raise UsageError("--file - reads a pipe, and stdin is a terminal: typing there "
+                             "would show the value; nothing was written.",
+                             "Leave out --file - to get the hidden prompt.")
+        return check_value(_read_bounded(sys.stdin.buffer), binary)
     if not stdin_is_tty():
         data = _read_bounded(sys.stdin.buffer)
         return check_value(data if keep_newline else strip_one_newline(data), binary)
@@ -77,7 +83,7 @@ def confirm_overwrite(what: str, force: bool) -> None:
 
 
 @click.command()
-@name_argument
+@new_name_argument
 @click.option("--file", "path", metavar="PATH",
               help="Read the value from PATH, exact bytes ('-' for stdin, exact).")
 @click.option("--keep-newline", is_flag=True,
@@ -114,23 +120,27 @@ def put(settings: Settings, name: str, path: str | None, keep_newline: bool, mul
     hardening.protect_process()
     value = hardening.remember(read_value(name, path, keep_newline, multiline, binary))
     secrets = store(settings)
+    metadata = (description, kms_key, parsed_tags)
     if field:
         _refuse_access_flags(name, readers, writers)
+        secrets.update_metadata(name, *metadata)  # first: a new --kms-key encrypts the value
         result = _put_field(secrets, name, field, value, force)
-        secrets.update_metadata(name, description, kms_key, parsed_tags)
     else:
-        existing = secrets.find(name)
-        if existing is None:
+        result = None
+        if force and not (readers or writers or _has_metadata(metadata)):
+            result = _update_if_exists(secrets, name, value)
+        existing = secrets.find(name) if result is None else None
+        if result is None and existing is None:
             plan = _plan_policy(secrets, access, kms_key)
-            result = secrets.create(name, value, description, kms_key, parsed_tags)
-        else:
+            result = secrets.create(name, value, *metadata)
+        elif result is None:
             _refuse_access_flags(name, readers, writers)
             if existing.deleted_date:
                 raise ConflictError(f"secret {name!r} is scheduled for deletion; nothing was "
                                     "written.", f"Run `safesm restore {name}` first.")
             confirm_overwrite(f"secret {name!r}", force)
+            secrets.update_metadata(name, *metadata)  # first: a new --kms-key encrypts it
             result = secrets.put_value(name, value)
-            secrets.update_metadata(name, description, kms_key, parsed_tags)
     namecache.update(settings, add=[name])
     if as_json:
         click.echo(render.to_json(result))
@@ -139,6 +149,21 @@ def put(settings: Settings, name: str, path: str | None, keep_newline: bool, mul
         from .policy import attach_default
 
         attach_default(secrets, settings, result.name, plan)
+
+
+def _has_metadata(metadata: tuple) -> bool:
+    description, kms_key, tags = metadata
+    return description is not None or bool(kms_key) or bool(tags)
+
+
+def _update_if_exists(secrets: Any, name: str, value: SecretValue) -> Any:
+    """`put --force` without metadata: one PutSecretValue, no DescribeSecret first (the
+    common scripted rotation). None when the secret does not exist, so the caller creates it
+    with the default policy; a secret scheduled for deletion is refused by the service."""
+    try:
+        return secrets.put_value(name, value)
+    except NotFoundError:
+        return None
 
 
 FIELD_ATTEMPTS = 10  # each lost race means another writer won: enough for 8 at once

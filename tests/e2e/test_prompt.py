@@ -124,3 +124,10 @@ def test_get_on_a_terminal_does_not_print_without_asking(aws, sm, terminal, cana
     t = terminal("get", "db/prod", "--print")
     assert t.finish() == 0
     assert canary.encode() in t.screen
+
+
+def test_file_dash_on_a_terminal_is_refused_before_anything_is_typed(aws, sm, terminal):
+    t = terminal("put", "db/prod", "--file", "-")
+    assert t.finish() == 2
+    assert b"hidden prompt" in t.screen
+    assert sm.list_secrets()["SecretList"] == []

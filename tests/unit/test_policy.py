@@ -200,12 +200,14 @@ def test_secret_arn_pattern():
 
 @pytest.mark.parametrize(("name", "jobs", "kms_key", "abac", "expected"), [
     ("iam_read.json", {"read"}, None, None,
-     {"secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"}),
+     {"secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret",
+      "secretsmanager:BatchGetSecretValue"}),
     ("iam_write_kms.json", {"write"}, KEY, None,
      {"secretsmanager:PutSecretValue", "secretsmanager:DescribeSecret",
       "secretsmanager:UpdateSecretVersionStage", "kms:Decrypt", "kms:GenerateDataKey"}),
     ("iam_read_kms_abac.json", {"read"}, KEY, "team",
-     {"secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret", "kms:Decrypt"}),
+     {"secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret",
+      "secretsmanager:BatchGetSecretValue", "kms:Decrypt"}),
     ("iam_manage.json", {"manage"}, KEY, None,
      {"secretsmanager:DescribeSecret", "secretsmanager:GetResourcePolicy",
       "secretsmanager:ValidateResourcePolicy", "secretsmanager:PutResourcePolicy"}),
