@@ -50,7 +50,7 @@ def state_dir(env: Mapping[str, str]) -> Path:
     if runtime and Path(runtime).is_dir():
         path = Path(runtime) / "safesm"
     else:
-        cache = env.get("XDG_CACHE_HOME") or str(Path(env.get("HOME", "~")).expanduser()
+        cache = env.get("XDG_CACHE_HOME") or str(Path(env.get("HOME") or "~").expanduser()
                                                  / ".cache")
         path = Path(cache) / "safesm"
     try:

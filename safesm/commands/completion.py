@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-SHELLS = ("bash", "zsh", "fish")  # keep in step with safesm.complete.SHELLS
+from ..complete import SHELLS
 
 
 @click.command()
