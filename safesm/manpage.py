@@ -54,7 +54,9 @@ def _command(cmd: click.Command, path: list[str], parent: click.Context) -> list
 
 
 def render(cli: click.Group) -> str:
-    ctx = click.Context(cli, info_name="safesm")
+    # context_settings as a real run applies them (-h as well as --help): click caches each
+    # command's help option, so a bare Context would make the page depend on what ran first
+    ctx = click.Context(cli, info_name="safesm", **cli.context_settings)
     out = [
         f'.TH SAFESM 1 "" "safesm {__version__}" "User Commands"',
         ".SH NAME",

@@ -21,6 +21,8 @@ step() { printf '\n\033[1m$ %s\033[0m\n' "$*"; }
 
 step "printf 's3cr3t-from-a-pipe\n' | safesm put demo/db"
 printf 's3cr3t-from-a-pipe\n' | safesm put demo/db
+step "safesm policy show demo/db      # every new secret gets a least-privilege policy"
+safesm policy show demo/db
 step "safesm get demo/db | wc -c      # exact bytes to a pipe: the newline was stripped on input"
 safesm get demo/db | wc -c
 step "safesm list"

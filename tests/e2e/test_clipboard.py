@@ -358,8 +358,8 @@ def test_binary_secret_is_not_copied(xserver, aws, sm, safesm_bin):
 
 @pytest.mark.parametrize(
     ("args", "env", "says"),
-    [(["--clip-timeout", "-1"], {}, b"-1 is not in the range"),
-     (["--clip-timeout", "soon"], {}, b"'soon' is not a valid integer"),
+    [(["--clip-timeout", "-1"], {}, b"'--clip-timeout' (a whole number from 0)"),
+     (["--clip-timeout", "soon"], {}, b"'--clip-timeout' (a whole number from 0)"),
      ([], {"SAFESM_CLIP_TIME": "soon"}, b"whole number of seconds"),
      ([], {"SAFESM_CLIP_TIME": "-5"}, b"0 or more")],
 )
