@@ -164,22 +164,22 @@ class SecretStore:
         return self._client
 
     def _make_client(self) -> Any:
-        from botocore.config import Config
-
         session = botocore_session(self.settings)
-        connect_timeout, read_timeout, max_attempts = self.timeouts
-        config = Config(
-            connect_timeout=connect_timeout,
-            read_timeout=read_timeout,
-            retries={"mode": "standard", "total_max_attempts": max_attempts},
-            user_agent_extra="safesm",
-        )
         return session.create_client(
             "secretsmanager",
             region_name=self.settings.region,
             endpoint_url=self.settings.endpoint_url,
-            config=config,
+            config=self._client_config(),
         )
+
+    def _client_config(self) -> Any:
+        """Explicit timeouts and attempts, the same for every client safesm makes."""
+        from botocore.config import Config
+
+        connect_timeout, read_timeout, max_attempts = self.timeouts
+        return Config(connect_timeout=connect_timeout, read_timeout=read_timeout,
+                      retries={"mode": "standard", "total_max_attempts": max_attempts},
+                      user_agent_extra="safesm")
 
     @property
     def endpoint(self) -> str | None:
@@ -420,9 +420,8 @@ class SecretStore:
         except errors.UnreachableError as err:
             raise errors.UnreachableError(
                 err.message,
-                f"The write may have reached Secrets Manager before the connection failed: "
-                f"if `safesm versions {name}` lists version {token}, it did (once); "
-                "otherwise nothing was stored. " + (err.hint or ""),
+                "The write may have reached Secrets Manager before the connection failed: "
+                f"{landed} " + (err.hint or ""),
             ) from None
 
     def update_metadata(
@@ -473,19 +472,14 @@ class SecretStore:
         """STS with the Secrets Manager client's own credentials, region and timeouts, so
         that a profile's MFA or SSO step is never asked for twice."""
         import botocore.session
-        from botocore.config import Config
 
         sm = self.client
         get_credentials = getattr(sm, "_get_credentials", None)  # botocore >= 1.31
         creds = get_credentials() if get_credentials else sm._request_signer._credentials
         frozen = creds.get_frozen_credentials() if creds is not None else None
-        connect_timeout, read_timeout, max_attempts = self.timeouts
-        config = Config(connect_timeout=connect_timeout, read_timeout=read_timeout,
-                        retries={"mode": "standard", "total_max_attempts": max_attempts},
-                        user_agent_extra="safesm")
         return botocore.session.Session(profile=self.settings.profile).create_client(
             "sts", region_name=sm.meta.region_name, endpoint_url=self._sts_endpoint(),
-            config=config,
+            config=self._client_config(),
             aws_access_key_id=frozen.access_key if frozen else None,
             aws_secret_access_key=frozen.secret_key if frozen else None,
             aws_session_token=frozen.token if frozen else None,

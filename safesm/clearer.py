@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+from .config import xdg_dir
 from .errors import ClipboardError
 
 READY_TIMEOUT = 15.0  # the CLI waits this long for the clearer to take its post
@@ -50,9 +51,7 @@ def state_dir(env: Mapping[str, str]) -> Path:
     if runtime and Path(runtime).is_dir():
         path = Path(runtime) / "safesm"
     else:
-        cache = env.get("XDG_CACHE_HOME") or str(Path(env.get("HOME") or "~").expanduser()
-                                                 / ".cache")
-        path = Path(cache) / "safesm"
+        path = Path(xdg_dir(env, "XDG_CACHE_HOME", ".cache")) / "safesm"
     try:
         path.mkdir(mode=0o700, parents=True, exist_ok=True)
         info = path.stat()

@@ -41,7 +41,9 @@ def secret_names(ctx: click.Context, param: click.Parameter, incomplete: str) ->
 def _profile_names(env: Mapping[str, str]) -> set[str]:
     import configparser
 
-    aws = os.path.join(os.path.expanduser(env.get("HOME") or "~"), ".aws")
+    from .config import home_dir
+
+    aws = os.path.join(home_dir(env), ".aws")
     files = {
         env.get("AWS_CONFIG_FILE", os.path.join(aws, "config")): "profile ",
         env.get("AWS_SHARED_CREDENTIALS_FILE", os.path.join(aws, "credentials")): "",

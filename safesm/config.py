@@ -36,11 +36,19 @@ class Settings:
     extra: Mapping[str, Any] = field(default_factory=dict)
 
 
+def home_dir(env: Mapping[str, str]) -> str:
+    """HOME, absolute even when it is unset or empty."""
+    return os.path.expanduser(env.get("HOME") or "~")
+
+
+def xdg_dir(env: Mapping[str, str], variable: str, fallback: str) -> str:
+    """An XDG base directory ($XDG_CONFIG_HOME, $XDG_CACHE_HOME, ...) or ~/FALLBACK.
+    os.path rather than pathlib: this runs on every TAB press."""
+    return env.get(variable) or os.path.join(home_dir(env), fallback)
+
+
 def config_path(env: Mapping[str, str]) -> str:
-    """XDG_CONFIG_HOME or ~/.config; os.path rather than pathlib keeps TAB completion lean."""
-    home = os.path.expanduser(env.get("HOME") or "~")
-    base = env.get("XDG_CONFIG_HOME") or os.path.join(home, ".config")
-    return os.path.join(base, "safesm", "config.toml")
+    return os.path.join(xdg_dir(env, "XDG_CONFIG_HOME", ".config"), "safesm", "config.toml")
 
 
 def read_config_file(path: str) -> dict[str, Any]:

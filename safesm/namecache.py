@@ -14,7 +14,7 @@ import sys
 import time
 from collections.abc import Iterable, Mapping
 
-from .config import Settings
+from .config import Settings, xdg_dir
 
 MAX_AGE = 300  # seconds before completion asks for a refresh
 REFRESH_TIMEOUT = 5  # seconds the background ListSecrets may take, in all
@@ -23,9 +23,7 @@ REFRESH_BACKOFF = 30  # seconds between refresh attempts for one cache file
 
 def cache_dir(env: Mapping[str, str] | None = None) -> str:
     env = os.environ if env is None else env
-    home = os.path.expanduser(env.get("HOME") or "~")
-    base = env.get("XDG_CACHE_HOME") or os.path.join(home, ".cache")
-    return os.path.join(base, "safesm", "names")
+    return os.path.join(xdg_dir(env, "XDG_CACHE_HOME", ".cache"), "safesm", "names")
 
 
 def cache_key(settings: Settings) -> str:

@@ -7,7 +7,7 @@ it, and every typed character is masked with '*'.
 from __future__ import annotations
 
 import sys
-from typing import Any
+from typing import IO, Any
 
 from .errors import InterruptedError_, InvalidValueError
 from .values import SecretValue, check_value
@@ -15,11 +15,17 @@ from .values import SecretValue, check_value
 MAX_ATTEMPTS = 3
 
 
-def _prompt(message: str, cancelled: str, **kwargs: Any) -> str:
+def _prompt(message: str, cancelled: str, tty: tuple[IO[str], IO[str]] | None = None,
+            **kwargs: Any) -> str:
+    """One prompt-toolkit question: drawn on stderr, or on `tty` (its input and output)."""
     from prompt_toolkit import PromptSession
+    from prompt_toolkit.input import create_input
     from prompt_toolkit.output import create_output
 
-    session: PromptSession[str] = PromptSession(output=create_output(stdout=sys.stderr))
+    if tty is None:
+        session: PromptSession[str] = PromptSession(output=create_output(stdout=sys.stderr))
+    else:
+        session = PromptSession(input=create_input(tty[0]), output=create_output(stdout=tty[1]))
     try:
         return session.prompt(message, **kwargs)
     except (KeyboardInterrupt, EOFError):
@@ -67,13 +73,4 @@ def ask_on_terminal(message: str, cancelled: str) -> str | None:
     except OSError:
         return None
     with tty_in, open("/dev/tty", "w", encoding="utf-8") as tty_out:
-        from prompt_toolkit import PromptSession
-        from prompt_toolkit.input import create_input
-        from prompt_toolkit.output import create_output
-
-        session: PromptSession[str] = PromptSession(
-            input=create_input(tty_in), output=create_output(stdout=tty_out))
-        try:
-            return session.prompt(message, is_password=True)
-        except (KeyboardInterrupt, EOFError):
-            raise InterruptedError_(f"cancelled; {cancelled}.") from None
+        return _prompt(message, cancelled, tty=(tty_in, tty_out), is_password=True)

@@ -26,9 +26,7 @@ def get_many(settings: Settings, names: tuple[str, ...], field: str | None) -> N
     from .. import hardening
 
     hardening.protect_process()
-    values = [hardening.remember(v) for v in store(settings).get_values(list(names))]
-    if field:
-        values = [hardening.remember(extract_field(v, field)) for v in values]
+    values = [_held(v, field) for v in store(settings).get_values(list(names))]
     out: dict[str, str] = {}
     for position, (name, value) in enumerate(zip(names, values, strict=True), start=1):
         if value.binary:
@@ -90,7 +88,14 @@ def read_one(settings: Settings, name: str, field: str | None, version_id: str |
     from .. import hardening
 
     hardening.protect_process()
-    value = hardening.remember(store(settings).get_value(name, version_id, version_stage))
+    return _held(store(settings).get_value(name, version_id, version_stage), field)
+
+
+def _held(value: SecretValue, field: str | None) -> SecretValue:
+    """Register the value (and the field taken from it) with the log filter."""
+    from .. import hardening
+
+    hardening.remember(value)
     return hardening.remember(extract_field(value, field)) if field else value
 
 

@@ -116,7 +116,7 @@ def put(settings: Settings, name: str, path: str | None, keep_newline: bool, mul
     """
     parsed_tags = [parse_tag(t) for t in tags]
     access = _requested_access(settings, readers, writers, no_default_policy)
-    plan = None
+    plan = None  # the default policy, for a secret this command creates
     hardening.protect_process()
     value = hardening.remember(read_value(name, path, keep_newline, multiline, binary))
     secrets = store(settings)
@@ -126,21 +126,8 @@ def put(settings: Settings, name: str, path: str | None, keep_newline: bool, mul
         secrets.update_metadata(name, *metadata)  # first: a new --kms-key encrypts the value
         result = _put_field(secrets, name, field, value, force)
     else:
-        result = None
-        if force and not (readers or writers or _has_metadata(metadata)):
-            result = _update_if_exists(secrets, name, value)
-        existing = secrets.find(name) if result is None else None
-        if result is None and existing is None:
-            plan = _plan_policy(secrets, access, kms_key)
-            result = secrets.create(name, value, *metadata)
-        elif result is None:
-            _refuse_access_flags(name, readers, writers)
-            if existing.deleted_date:
-                raise ConflictError(f"secret {name!r} is scheduled for deletion; nothing was "
-                                    "written.", f"Run `safesm restore {name}` first.")
-            confirm_overwrite(f"secret {name!r}", force)
-            secrets.update_metadata(name, *metadata)  # first: a new --kms-key encrypts it
-            result = secrets.put_value(name, value)
+        result, plan = _put_whole(secrets, name, value, metadata, access, force,
+                                  readers + writers)
     namecache.update(settings, add=[name])
     if as_json:
         click.echo(render.to_json(result))
@@ -149,6 +136,27 @@ def put(settings: Settings, name: str, path: str | None, keep_newline: bool, mul
         from .policy import attach_default
 
         attach_default(secrets, settings, result.name, plan)
+
+
+def _put_whole(secrets: Any, name: str, value: SecretValue, metadata: tuple, access: Any,
+               force: bool, principals: tuple[str, ...]) -> tuple[Any, Any]:
+    """Create NAME (returning the default policy still to attach) or overwrite it."""
+    if force and not (principals or _has_metadata(metadata)):
+        result = _update_if_exists(secrets, name, value)
+        if result is not None:
+            return result, None
+    existing = secrets.find(name)
+    if existing is None:
+        plan = _plan_policy(secrets, access, metadata[1])
+        return secrets.create(name, value, *metadata), plan
+    if principals:
+        _refuse_access_flags(name, principals, ())
+    if existing.deleted_date:
+        raise ConflictError(f"secret {name!r} is scheduled for deletion; nothing was "
+                            "written.", f"Run `safesm restore {name}` first.")
+    confirm_overwrite(f"secret {name!r}", force)
+    secrets.update_metadata(name, *metadata)  # first: a new --kms-key encrypts the value
+    return secrets.put_value(name, value), None
 
 
 def _has_metadata(metadata: tuple) -> bool:
