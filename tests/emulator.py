@@ -18,8 +18,64 @@ from typing import IO
 HERE = Path(__file__).resolve()
 
 
+# Every moto internal the extensions below patch or call, as "module:attribute.path". They
+# are checked before anything is patched, so a moto release that moved one stops the
+# emulator at start, naming it, instead of letting a patch miss and a test misbehave.
+PATCH_TARGETS = (
+    "moto.secretsmanager.responses:SecretsManagerResponse.put_resource_policy",
+    "moto.secretsmanager.responses:SecretsManagerResponse.call_action",
+    "moto.secretsmanager.responses:SecretsManagerResponse."
+    "_authenticate_and_authorize_normal_action",
+    "moto.secretsmanager.responses:SecretsManagerResponse._get_param",
+    "moto.secretsmanager.responses:SecretsManagerResponse.backend",
+    "moto.secretsmanager.models:SecretsManagerBackend.update_secret_version_stage",
+    "moto.secretsmanager.models:SecretsManagerBackend.put_secret_value",
+    "moto.secretsmanager.models:SecretsManagerBackend.describe_secret",
+    "moto.secretsmanager.models:SecretsManagerBackend._is_valid_identifier",
+    "moto.secretsmanager.exceptions:SecretsManagerClientError",
+    "moto.secretsmanager.exceptions:InvalidRequestException",
+    "moto.sts.models:STSBackend.get_caller_identity",
+    "moto.core.exceptions:JsonRESTError",
+    "moto.core.exceptions:_RESTError",
+    "moto.server:main",
+)
+
+
+class MotoMismatch(RuntimeError):
+    """The installed moto lacks something the emulator patches or calls."""
+
+
+def missing_targets(targets: tuple[str, ...] | None = None) -> list[str]:
+    """The targets that do not resolve in the installed moto, as "module.attribute"."""
+    import importlib
+
+    missing = []
+    for target in PATCH_TARGETS if targets is None else targets:
+        module_name, _, path = target.partition(":")
+        try:
+            obj: object = importlib.import_module(module_name)
+            for attr in path.split("."):
+                obj = getattr(obj, attr)
+        except (ImportError, AttributeError):
+            missing.append(f"{module_name}.{path}")
+    return missing
+
+
+def check_targets(targets: tuple[str, ...] | None = None) -> None:
+    missing = missing_targets(targets)
+    if missing:
+        from importlib.metadata import version
+
+        raise MotoMismatch(
+            f"tests/emulator.py: moto {version('moto')} has no {', '.join(missing)}, which "
+            "the emulator patches; install the moto[server] range pinned in pyproject.toml "
+            "(or adapt the emulator and widen the pin).")
+
+
 def install_extensions() -> None:
-    """Hook for test-only additions to moto (e.g. calls it does not implement)."""
+    """Test-only additions to moto (e.g. calls it does not implement), after checking that
+    every target is there."""
+    check_targets()
     _install_policy_checks()
     _install_iam_caller_arn()
     _install_json_auth_errors()
@@ -171,7 +227,10 @@ def _install_no_writes_while_deleted() -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    install_extensions()
+    try:
+        install_extensions()
+    except MotoMismatch as err:
+        sys.exit(str(err))
     from moto.server import main as moto_main
 
     moto_main(argv if argv is not None else sys.argv[1:])
@@ -195,7 +254,8 @@ def start(log: IO[bytes], port: int | None = None,
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError(f"the emulator exited early with {proc.returncode}")
+            raise RuntimeError(f"the emulator exited early with {proc.returncode}: "
+                               f"{_last_line(log)}")
         try:
             urllib.request.urlopen(url + "/moto-api/", timeout=1).read()
             return proc, url
@@ -203,6 +263,16 @@ def start(log: IO[bytes], port: int | None = None,
             time.sleep(0.1)
     proc.kill()
     raise RuntimeError(f"the emulator did not answer within {timeout:.0f} s")
+
+
+def _last_line(log: IO[bytes]) -> str:
+    """The emulator's last words, from its log file (when the log is a file)."""
+    try:
+        log.flush()
+        lines = Path(log.name).read_bytes().decode(errors="replace").strip().splitlines()
+    except (AttributeError, OSError, TypeError):
+        return "(no log)"
+    return lines[-1] if lines else "(empty log)"
 
 
 def stop(proc: subprocess.Popen) -> None:
