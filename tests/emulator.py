@@ -7,10 +7,10 @@ Started by the test rig (tests/conftest.py) and by `make demo` as a real HTTP se
 from __future__ import annotations
 
 import os
+import select
 import socket
 import subprocess
 import sys
-import time
 import urllib.request
 from pathlib import Path
 from typing import IO
@@ -38,6 +38,7 @@ PATCH_TARGETS = (
     "moto.core.exceptions:JsonRESTError",
     "moto.core.exceptions:_RESTError",
     "moto.server:main",
+    "moto.server:ThreadedMotoServer.get_host_and_port",
 )
 
 
@@ -227,13 +228,32 @@ def _install_no_writes_while_deleted() -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
+    """`tests/emulator.py -H HOST -p PORT` (moto's own server, as `make demo` runs it), or
+    `--port-fd FD`: listen on a port the kernel picks and write its number to FD."""
+    argv = list(sys.argv[1:] if argv is None else argv)
     try:
         install_extensions()
     except MotoMismatch as err:
         sys.exit(str(err))
+    if "--port-fd" in argv:
+        _serve_on_a_free_port(int(argv[argv.index("--port-fd") + 1]))
     from moto.server import main as moto_main
 
-    moto_main(argv if argv is not None else sys.argv[1:])
+    moto_main(argv)
+
+
+def _serve_on_a_free_port(fd: int) -> None:
+    """No window between choosing a port and listening on it, so emulators started side
+    by side (parallel test runs on one machine) never answer for each other."""
+    import threading
+
+    from moto.server import ThreadedMotoServer
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()  # returns once the socket listens
+    with os.fdopen(fd, "w") as out:
+        out.write(f"{server.get_host_and_port()[1]}\n")
+    threading.Event().wait()  # until SIGTERM (stop())
 
 
 def free_port() -> int:
@@ -242,27 +262,27 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start(log: IO[bytes], port: int | None = None,
-          timeout: float = 30) -> tuple[subprocess.Popen, str]:
-    """Start the emulator on 127.0.0.1 and wait until it answers; returns (process, url)."""
-    port = port or free_port()
-    proc = subprocess.Popen(
-        [sys.executable, str(HERE), "-H", "127.0.0.1", "-p", str(port)],
-        stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "AWS_REGION": "us-east-1"},
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"the emulator exited early with {proc.returncode}: "
-                               f"{_last_line(log)}")
-        try:
-            urllib.request.urlopen(url + "/moto-api/", timeout=1).read()
-            return proc, url
-        except OSError:
-            time.sleep(0.1)
-    proc.kill()
-    raise RuntimeError(f"the emulator did not answer within {timeout:.0f} s")
+def start(log: IO[bytes], timeout: float = 30) -> tuple[subprocess.Popen, str]:
+    """Start the emulator on 127.0.0.1 and wait until it listens; returns (process, url)."""
+    read_end, write_end = os.pipe()
+    try:
+        proc = subprocess.Popen(
+            [sys.executable, str(HERE), "--port-fd", str(write_end)], pass_fds=(write_end,),
+            stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "AWS_REGION": "us-east-1"},
+        )
+    finally:
+        os.close(write_end)
+    with os.fdopen(read_end, "rb") as port_pipe:
+        ready, _, _ = select.select([port_pipe], [], [], timeout)
+        port = port_pipe.readline().strip() if ready else b""
+    if port.isdigit():
+        return proc, f"http://127.0.0.1:{int(port)}"
+    if not ready:
+        proc.kill()
+        raise RuntimeError(f"the emulator did not listen within {timeout:.0f} s")
+    proc.wait(10)
+    raise RuntimeError(f"the emulator exited early with {proc.returncode}: "
+                       f"{_last_line(log)}")
 
 
 def _last_line(log: IO[bytes]) -> str:

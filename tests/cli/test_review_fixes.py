@@ -1,10 +1,9 @@
-"""Edges found in review: ARNs, closed streams, argv text never echoed, forced updates."""
+"""Edges found in review: ARNs, argv text never echoed, forced updates (closed streams:
+tests/e2e/test_closed_streams.py)."""
 
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 
 import pytest
 
@@ -37,22 +36,6 @@ def test_argv_text_is_never_echoed_in_usage_errors(run, sm, argv):
     assert r.exit_code == 2
     assert "hunter2-canary" not in r.output
     assert names(sm) == []
-
-
-def test_closed_stdin_is_a_usage_error(aws, sm, safesm_bin):
-    proc = subprocess.run(f"{safesm_bin} put a <&-", shell=True, capture_output=True,
-                          text=True, env=dict(os.environ), timeout=30)
-    assert proc.returncode == 2, proc.stderr
-    assert "stdin is closed" in proc.stderr
-    assert names(sm) == []
-
-
-def test_closed_stdout_is_a_usage_error(aws, sm, safesm_bin):
-    sm.create_secret(Name="a", SecretString="v")
-    proc = subprocess.run(f"{safesm_bin} get a >&-", shell=True, capture_output=True,
-                          text=True, env=dict(os.environ), timeout=30)
-    assert proc.returncode == 2, proc.stderr
-    assert "stdout is closed" in proc.stderr
 
 
 def test_forced_put_creates_with_the_default_policy(run, sm):

@@ -8,6 +8,8 @@ import sys
 
 import pytest
 
+pytestmark = pytest.mark.e2e
+
 HEAVY = ("botocore", "boto3", "prompt_toolkit", "keyring", "pyperclip")
 PROBE = """
 import json, sys
