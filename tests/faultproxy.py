@@ -21,6 +21,10 @@ Kinds of fault:
   sending the emulator's answer.
 - ``race``: call ``hook()`` (e.g. another writer's put) just before forwarding the
   request, so the test decides exactly where a concurrent write lands.
+- ``gate``: hold matching requests until ``times`` of them are waiting, then forward them
+  all at once (a barrier: concurrent clients really are concurrent at the service). After
+  ``seconds`` (default 30) a held request goes on anyway; ``opened`` says whether the gate
+  did open with all of them.
 """
 
 from __future__ import annotations
@@ -50,9 +54,10 @@ class Fault:
     status: int = 503  # status
     hook: Callable[[], object] | None = None  # race
     fired: int = field(default=0, init=False)
+    opened: threading.Event = field(default_factory=threading.Event, init=False, repr=False)
 
     def __post_init__(self) -> None:
-        if self.kind not in {"delay", "status", "throttle", "drop", "race"}:
+        if self.kind not in {"delay", "status", "throttle", "drop", "race", "gate"}:
             raise ValueError(f"unknown fault kind {self.kind!r}")
         if not 1 <= self.times <= 1000:
             raise ValueError("a fault fires between 1 and 1000 times")
@@ -92,7 +97,9 @@ class _Handler(BaseHTTPRequestHandler):
         self.server.proxy._record(Seen(operation, fault.kind if fault else "pass", body))
         if fault is not None and fault.kind == "race" and fault.hook is not None:
             fault.hook()
-        if fault is None or fault.kind == "race":
+        if fault is not None and fault.kind == "gate":
+            fault.opened.wait(fault.seconds or 30)
+        if fault is None or fault.kind in ("race", "gate"):
             self._reply(*self._forward(body))
         elif fault.kind == "delay":
             if not self.server.proxy._stopping.wait(fault.seconds):
@@ -222,6 +229,8 @@ class FaultProxy:
             for fault in self.faults:
                 if fault.matches(operation):
                     fault.fired += 1
+                    if fault.kind == "gate" and fault.fired == fault.times:
+                        fault.opened.set()  # the last one is here: everyone goes
                     return fault
         return None
 
