@@ -3,10 +3,15 @@ exit 130 (interrupted) or 143 (terminated), one message and never a traceback.""
 
 from __future__ import annotations
 
+import errno
+import fcntl
 import os
+import select
 import shutil
 import signal
+import stat
 import subprocess
+import threading
 import time
 from pathlib import Path
 
@@ -132,50 +137,129 @@ def test_signal_during_a_write_leaves_the_secret_whole(aws, sm, safesm_bin, stal
 
 
 # during history scrub ------------------------------------------------------------------
+#
+# Deterministic pause points, with no hook in the product:
+# - before any rewrite: scrub reports its findings on stdout before it rewrites anything;
+#   stdout is a pipe the test shrinks to one page and does not read, so once a byte
+#   arrives the scan is done and safesm is held in the report until the test reads.
+# - inside a rewrite: before replacing a file, scrub re-reads it to check that no shell
+#   wrote to it meanwhile. While safesm is held in the report, the test swaps the second
+#   file for a FIFO; that re-read then waits for a writer, with the first file already
+#   replaced and the second one's temporary copy written beside it.
+
+SECRETS = 150  # findings enough to overflow one page of report
 
 
 def _history(path: Path) -> bytes:
     lines = []
-    for i in range(120_000):
-        lines.append(f"ls -la /srv/dir{i}")
-        if i % 2000 == 0:
-            lines.append(f"export DB_PASSWORD=hunter{i}xyz")
+    for i in range(SECRETS):
+        lines += [f"ls -la /srv/dir{i}", f"export DB_PASSWORD=hunter{i}xyz"]
     path.write_text("\n".join(lines) + "\n")
     path.chmod(0o600)
     return path.read_bytes()
 
 
-def test_sigterm_during_history_scrub_leaves_old_or_new_file(safesm_bin, tmp_path):
-    """SIGTERM at many points of a scrub: each time the history file is either the old
-    one or the fully scrubbed one, and no temporary copy is left beside it."""
-    work = tmp_path / "hist"
-    work.mkdir(mode=0o700)
-    original = _history(work / "ref_history")
-    reference = work / "done_history"
-    shutil.copyfile(work / "ref_history", reference)
+def _scrubbed(safesm_bin: str, original: Path, work: Path) -> bytes:
+    """The file as a scrub that nothing interrupted leaves it."""
+    reference = work / f"{original.name}.done"
+    shutil.copyfile(original, reference)
     done = subprocess.run([safesm_bin, "history", "scrub", "--yes", "--shell", "bash",
                            str(reference)], capture_output=True, timeout=60)
     assert done.returncode == 0, done.stderr
-    scrubbed = reference.read_bytes()
-    assert scrubbed != original and b"hunter" not in scrubbed
-    target = work / "bash_history"
-    outcomes = []
-    for delay in (0.3, 0.5, 0.7, 0.9, 1.1, 1.3, 1.6, 2.0):
-        target.write_bytes(original)
-        proc = subprocess.Popen([safesm_bin, "history", "scrub", "--yes", "--shell", "bash",
-                                 str(target)], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        time.sleep(delay)
-        proc.send_signal(signal.SIGTERM)
-        _, err = proc.communicate(timeout=30)
-        assert proc.returncode in (0, 143), err
-        assert b"Traceback" not in err
-        assert target.read_bytes() in (original, scrubbed)
-        if proc.returncode == 143:
-            assert target.read_bytes() == original
-        outcomes.append(proc.returncode)
-        assert sorted(p.name for p in work.iterdir()) == [
-            "bash_history", "done_history", "ref_history"]  # no temporary copy left
-    assert 143 in outcomes  # the signal did land mid-scrub at least once
+    data = reference.read_bytes()
+    reference.unlink()
+    assert b"hunter" not in data and data != original.read_bytes()
+    return data
+
+
+def _start_scrub(safesm_bin: str, *paths: Path) -> tuple[subprocess.Popen, int]:
+    """scrub --yes with stdout on a one-page pipe; returns once the report has begun."""
+    read_end, write_end = os.pipe()
+    fcntl.fcntl(write_end, fcntl.F_SETPIPE_SZ, 4096)
+    proc = subprocess.Popen([safesm_bin, "history", "scrub", "--yes", "--shell", "bash",
+                             *map(str, paths)], stdout=write_end, stderr=subprocess.PIPE)
+    os.close(write_end)
+    ready, _, _ = select.select([read_end], [], [], 30)
+    assert ready, "scrub never reported its findings"
+    return proc, read_end
+
+
+def _drain(fd: int) -> threading.Thread:
+    def read_all() -> None:
+        with os.fdopen(fd, "rb") as pipe:
+            while pipe.read(65536):
+                pass
+
+    thread = threading.Thread(target=read_all, daemon=True)
+    thread.start()
+    return thread
+
+
+def _open_writer_once_read(fifo: Path, proc: subprocess.Popen) -> int:
+    """Open the FIFO's write end as soon as safesm opens it for reading (ENXIO till then)."""
+    fds: list[int] = []
+
+    def try_open() -> bool:
+        assert proc.poll() is None, "safesm finished without re-reading the file"
+        try:
+            fds.append(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+        except OSError as err:
+            if err.errno != errno.ENXIO:
+                raise
+        return bool(fds)
+
+    assert wait_until(try_open, timeout=30, interval=0.01), "scrub never re-read the file"
+    return fds[0]
+
+
+def _finish(proc: subprocess.Popen, sig: signal.Signals, stdout_fd: int | None) -> bytes:
+    proc.send_signal(sig)
+    if stdout_fd is not None:
+        _drain(stdout_fd)
+    _, err = proc.communicate(timeout=30)
+    code, word = CODES[sig]
+    assert proc.returncode == code, err
+    assert word in err and b"Traceback" not in err
+    return err
+
+
+@pytest.mark.parametrize("sig", SIGNALS)
+def test_signal_before_the_rewrite_changes_nothing(safesm_bin, tmp_path, sig):
+    work = tmp_path / "hist"
+    work.mkdir(mode=0o700)
+    first, second = work / "first_history", work / "second_history"
+    originals = (_history(first), _history(second))
+    proc, stdout_fd = _start_scrub(safesm_bin, first, second)
+    _finish(proc, sig, stdout_fd)
+    assert (first.read_bytes(), second.read_bytes()) == originals
+    assert sorted(p.name for p in work.iterdir()) == ["first_history", "second_history"]
+
+
+@pytest.mark.parametrize("sig", SIGNALS)
+def test_signal_during_a_rewrite_leaves_each_file_old_or_new(safesm_bin, tmp_path, sig):
+    """The first file is replaced, the second one's scrubbed copy is written but not yet
+    renamed: the signal leaves the first new, the second as it was, and no temporary copy."""
+    work = tmp_path / "hist"
+    work.mkdir(mode=0o700)
+    first, second = work / "first_history", work / "second_history"
+    _history(first)
+    _history(second)
+    scrubbed = _scrubbed(safesm_bin, first, tmp_path)
+    proc, stdout_fd = _start_scrub(safesm_bin, first, second)
+    os.mkfifo(tmp_path / "fifo", 0o600)
+    os.replace(tmp_path / "fifo", second)  # scanned already; re-read before replacing
+    _drain(stdout_fd)
+    writer = _open_writer_once_read(second, proc)
+    try:
+        assert first.read_bytes() == scrubbed
+        [temp] = [p for p in work.iterdir() if p.name.startswith(".second_history.")]
+        assert b"hunter" not in temp.read_bytes()  # the scrubbed copy, not yet renamed
+        _finish(proc, sig, None)
+    finally:
+        os.close(writer)
+    assert first.read_bytes() == scrubbed
+    assert stat.S_ISFIFO(second.lstat().st_mode)  # never replaced
+    assert sorted(p.name for p in work.iterdir()) == ["first_history", "second_history"]
 
 
 def test_ctrl_c_at_the_scrub_confirmation_changes_nothing(terminal, tmp_path):
