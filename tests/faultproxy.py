@@ -103,7 +103,9 @@ class _Handler(BaseHTTPRequestHandler):
             self._reply(*self._forward(body))
         elif fault.kind == "delay":
             if not self.server.proxy._stopping.wait(fault.seconds):
-                self._reply(*self._forward(body))
+                answer = self._forward(body)
+                self.server.proxy._record_late(operation)
+                self._reply(*answer)
         elif fault.kind == "status":
             self._reply(fault.status, [("Content-Type", "text/html")],
                         f"<html><body>{fault.status} from the fault proxy</body></html>".encode())
@@ -160,6 +162,7 @@ class FaultProxy:
         self.lifetime = lifetime
         self.faults: list[Fault] = []
         self.seen: list[Seen] = []
+        self.late: list[str] = []  # delayed requests that did reach the emulator, in order
         self._lock = threading.Lock()
         self._stopping = threading.Event()
         self._server: _Server | None = None
@@ -237,6 +240,16 @@ class FaultProxy:
     def _record(self, seen: Seen) -> None:
         with self._lock:
             self.seen.append(seen)
+
+    def _record_late(self, operation: str) -> None:
+        with self._lock:
+            self.late.append(operation)
+
+    def arrived_late(self) -> list[str]:
+        """Delayed requests that reached the emulator after their delay (the client may
+        have given up on them long before)."""
+        with self._lock:
+            return list(self.late)
 
 
 def wait_until(predicate, timeout: float = 10.0, interval: float = 0.02) -> bool:  # type: ignore[no-untyped-def]
