@@ -3,7 +3,10 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: venv demo test lint bench docs clean
+# Test workers (pytest-xdist); the e2e tests always run one at a time (tests/tiers.py).
+JOBS ?= 2
+
+.PHONY: venv demo test test-fast lint bench docs clean
 
 $(BIN)/safesm: pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -16,8 +19,14 @@ venv: $(BIN)/safesm
 demo: venv
 	bash scripts/demo.sh
 
+# Everything: the e2e tests one after another on one worker, the in-process tests beside.
 test: venv
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n $(JOBS) --dist loadgroup
+
+# Unit and in-process CLI tests against the emulator: no pty, X, shell, keyring or
+# safesm subprocess (a test that starts a process fails).
+test-fast: venv
+	$(BIN)/pytest -q -n $(JOBS) -m "not e2e"
 
 lint: venv
 	$(BIN)/ruff check safesm tests benchmarks

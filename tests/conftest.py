@@ -3,10 +3,7 @@
 No test reaches a real AWS endpoint: every test runs with AWS_ENDPOINT_URL pointing
 at 127.0.0.1, fake credentials in a temp HOME, and instance metadata disabled.
 
-Two tiers (`make test-fast`, `make test`): tests marked `e2e` (every file in tests/e2e)
-drive processes -- the installed safesm, a pty, Xvfb, shells, a keyring daemon. Every
-other test runs in this process, against the emulator, and may not start a process: the
-guard below fails it if it does, so the fast tier stays fast and honest about its name.
+The two tiers, the process guard of the fast one and the clean-checkout check: tiers.py.
 """
 
 from __future__ import annotations
@@ -16,68 +13,21 @@ import secrets
 import shutil
 import sys
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from . import emulator
+from .tiers import (  # noqa: F401 (pytest finds hooks and fixtures by name)
+    no_processes_outside_e2e,
+    pytest_collection_modifyitems,
+    pytest_configure,
+    pytest_sessionfinish,
+    pytest_sessionstart,
+)
 
 REGION = "us-east-1"
 AWS_ENV_VARS = [v for v in os.environ if v.startswith("AWS_")] + [
     "SAFESM_CLIP_TIME", "SAFESM_CONNECT_TIMEOUT", "SAFESM_READ_TIMEOUT", "SAFESM_MAX_ATTEMPTS"]
-
-
-# Audit events that start a process (os.fork covers pty.spawn and pexpect).
-PROCESS_EVENTS = frozenset({"subprocess.Popen", "os.fork", "os.forkpty", "os.posix_spawn",
-                            "os.spawn", "os.exec", "os.system"})
-
-
-class _ProcessGuard:
-    """Refuses to start processes while `active` (a fast-tier test runs), and remembers
-    the attempts, so a test that swallows the error still fails."""
-
-    active = False
-    attempts: list[str] = []
-
-    @classmethod
-    def audit(cls, event: str, args: tuple[Any, ...]) -> None:
-        if cls.active and event in PROCESS_EVENTS:
-            if _in_find_library():
-                return
-            what = f"{event}({os.path.basename(str(args[0])) if args else ''})"
-            cls.attempts.append(what)
-            raise RuntimeError(f"{what}: a test outside tests/e2e may not start a process; "
-                               "move it to tests/e2e (marked e2e)")
-
-
-def _in_find_library() -> bool:
-    """Run by a library in passing, not a part under test: ctypes.util.find_library runs
-    ldconfig or gcc when keyring loads its plugins."""
-    frame = sys._getframe(2)
-    while frame is not None:
-        if frame.f_globals.get("__name__") == "ctypes.util":
-            return True
-        frame = frame.f_back
-    return False
-
-
-sys.addaudithook(_ProcessGuard.audit)
-
-
-@pytest.fixture(autouse=True)
-def no_processes_outside_e2e(request):
-    """Fast-tier tests run in this process: no pty, X, shell, keyring daemon or safesm
-    subprocess (session fixtures such as the emulator start before this guard)."""
-    if request.node.get_closest_marker("e2e"):
-        yield
-        return
-    _ProcessGuard.attempts.clear()
-    _ProcessGuard.active = True
-    try:
-        yield
-    finally:
-        _ProcessGuard.active = False
-    assert not _ProcessGuard.attempts, f"started a process: {_ProcessGuard.attempts}"
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -16,12 +16,13 @@ CLI = settings(max_examples=30, derandomize=True, database=None, deadline=None,
                suppress_health_check=[HealthCheck.too_slow,
                                       HealthCheck.function_scoped_fixture])
 
-# DESIGN.md: a name is 1-512 characters from A-Z a-z 0-9 / _ + = . @ -
+# The name rule (README, "How values go in"; safesm(1)): 1-512 characters from
+# A-Z a-z 0-9 / _ + = . @ -
 NAME_CHARS = ("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/_+=.@-")
 
 
 def name_oracle(name: str) -> bool:
-    """DESIGN.md's rule, written out independently of safesm's regex."""
+    """The documented name rule, written out independently of safesm's regex."""
     return 1 <= len(name) <= 512 and all(ch in NAME_CHARS for ch in name)
 
 

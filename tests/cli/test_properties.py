@@ -3,7 +3,7 @@
 Any bytes through `put --file`/stdin are stored and read back byte-identical or refused
 with exit 7 and nothing written; any JSON through `policy lint` exits 0 or 8; any
 history file through `history scan` exits 0 or 8; any name is accepted or refused (exit
-2, before any network call) exactly per DESIGN.md. Never a traceback, never exit 1.
+2, before any network call) exactly as documented. Never a traceback, never exit 1.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Hostile input against the pure rules, property-based (hypothesis, derandomized).
 
-Each property is checked against an oracle written out from DESIGN.md, not against
-safesm's own helpers, so a wrong rule cannot confirm itself.
+Each property is checked against an oracle written out from the documented rules (README,
+safesm(1)), not against safesm's own helpers, so a wrong rule cannot confirm itself.
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import _ProcessGuard
+from tests.tiers import ProcessGuard
 
 E2E = Path(__file__).resolve().parents[1] / "e2e"
 
@@ -29,5 +29,6 @@ def test_every_e2e_file_carries_the_marker(path):
 def test_a_fast_test_that_starts_a_process_is_stopped():
     with pytest.raises(RuntimeError, match="may not start a process"):
         subprocess.run(["true"], check=False)
-    assert _ProcessGuard.attempts == ["subprocess.Popen(true)"]
-    _ProcessGuard.attempts.clear()  # seen; the guard's own check would fail this test
+    assert ProcessGuard.attempts == ["subprocess.Popen(true)"]
+    ProcessGuard.attempts.clear()  # seen; the guard's own check would fail this test
+
