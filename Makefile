@@ -3,10 +3,10 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-# Test workers (pytest-xdist); the e2e tests always run one at a time (tests/tiers.py).
+# pytest-xdist workers for the fast tier (the e2e tier runs in one process: tests/tiers.py).
 JOBS ?= 2
 
-.PHONY: venv demo test test-fast lint bench docs clean
+.PHONY: venv demo test test-fast test-e2e lint bench docs clean
 
 $(BIN)/safesm: pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -19,14 +19,17 @@ venv: $(BIN)/safesm
 demo: venv
 	bash scripts/demo.sh
 
-# Everything: the e2e tests one after another on one worker, the in-process tests beside.
-test: venv
-	$(BIN)/pytest -q -n $(JOBS) --dist loadgroup
+# Everything: the fast tier, then the end-to-end tier.
+test: test-fast test-e2e
 
 # Unit and in-process CLI tests against the emulator: no pty, X, shell, keyring or
 # safesm subprocess (a test that starts a process fails).
 test-fast: venv
 	$(BIN)/pytest -q -n $(JOBS) -m "not e2e"
+
+# The installed safesm in real ptys, X, shells and a Secret Service, one test at a time.
+test-e2e: venv
+	$(BIN)/pytest -q -m e2e
 
 lint: venv
 	$(BIN)/ruff check safesm tests benchmarks

@@ -19,7 +19,6 @@ import pytest
 from . import emulator
 from .tiers import (  # noqa: F401 (pytest finds hooks and fixtures by name)
     no_processes_outside_e2e,
-    pytest_collection_modifyitems,
     pytest_configure,
     pytest_sessionfinish,
     pytest_sessionstart,

@@ -2,11 +2,12 @@
 
 - `make test-fast` (`pytest -m "not e2e"`): unit tests and in-process CLI tests against
   the emulator. They may not start a process: an audit hook refuses it and fails the test.
-- `make test`: everything. Tests marked `e2e` (every file in tests/e2e carries the mark)
-  drive processes: the installed safesm, a pty, Xvfb, shells, a keyring daemon.
-- Under pytest-xdist (`-n 2 --dist loadgroup`) the e2e tests run first, one after another
-  on one worker: they measure real processes and time real timeouts, so they never
-  compete with each other; the in-process tests fill the other worker.
+  `make` runs it on two pytest-xdist workers: each has its own emulator on a port the
+  kernel chose (tests/emulator.py) and its own temp dirs, and nothing else is shared.
+- `make test`: the fast tier, then the e2e tier (`pytest -m e2e`). Tests marked `e2e`
+  (every file in tests/e2e carries the mark) drive processes: the installed safesm, a
+  pty, Xvfb, shells, a keyring daemon. They run one after another in one process: they
+  time real timeouts and real process starts, so they must not compete for the CPUs.
 - A run leaves the checkout as it found it: bytecode and pytest's cache may appear
   (both ignored since the start), nothing else; the run fails, listing what changed.
 """
@@ -74,16 +75,6 @@ def no_processes_outside_e2e(request):
     finally:
         ProcessGuard.active = False
     assert not ProcessGuard.attempts, f"started a process: {ProcessGuard.attempts}"
-
-
-@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    if not hasattr(config, "workerinput"):
-        return  # a plain run keeps the collection order
-    e2e = [item for item in items if item.get_closest_marker("e2e")]
-    for item in e2e:
-        item.add_marker(pytest.mark.xdist_group("e2e"))
-    items[:] = e2e + [item for item in items if not item.get_closest_marker("e2e")]
 
 
 def pytest_configure(config: pytest.Config) -> None:
