@@ -5,9 +5,10 @@ from __future__ import annotations
 import click
 
 from ..history import SHELLS, snippet
+from ._common import command
 
 
-@click.command("shell-init")
+@command("shell-init")
 @click.argument("shell", type=click.Choice(SHELLS), metavar="bash|zsh|fish")
 def shell_init(shell: str) -> None:
     """Print shell code that keeps commands carrying secrets out of history.
