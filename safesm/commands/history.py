@@ -1,6 +1,6 @@
 """`safesm history scan|scrub`: find and remove secrets that already reached shell history.
 
-The logic (formats, rules, masking, the rewrite plan) is pure, in safesm/history.py;
+The logic (formats, rules, masking, the rewrite plan) is pure, in safesm/history/;
 this module reads the files, asks, and rewrites them atomically.
 """
 
@@ -17,9 +17,12 @@ from typing import Any
 
 import click
 
-from .. import hardening, history
+from .. import hardening
 from ..config import Settings
 from ..errors import ConflictError, ExitCode, UsageError
+from ..history import SHELLS
+from ..history.formats import detect_shell
+from ..history.scan import Finding, digest, scan, scrub
 from ._common import notice, stdin_is_tty, warn
 
 NOT_SAVED_YET = ("A shell that is still open may not have saved its latest commands yet "
@@ -63,7 +66,7 @@ class Scanned:
     target: Target
     data: bytes
     snapshot: Snapshot
-    findings: list[history.Finding]
+    findings: list[Finding]
 
 
 def _default_targets() -> list[tuple[Path, str | None]]:
@@ -86,7 +89,7 @@ def _read(path: Path) -> tuple[bytes, Snapshot]:
             st = os.fstat(fh.fileno())
     except OSError as exc:
         raise UsageError(f"cannot read {path}: {exc.strerror}.") from None
-    return data, Snapshot(st.st_size, st.st_mtime_ns, st.st_ino, history.digest(data))
+    return data, Snapshot(st.st_size, st.st_mtime_ns, st.st_ino, digest(data))
 
 
 def _targets(files: tuple[str, ...], shell: str | None) -> list[Target]:
@@ -105,9 +108,9 @@ def _scan(targets: list[Target]) -> list[Scanned]:
     scanned = []
     for target in targets:
         data, snapshot = _read(target.real)
-        shell = target.shell or history.detect_shell(target.real.name, data)
+        shell = target.shell or detect_shell(target.real.name, data)
         target = Target(target.path, target.real, shell)
-        scanned.append(Scanned(target, data, snapshot, history.scan(data, shell)))
+        scanned.append(Scanned(target, data, snapshot, scan(data, shell)))
     return scanned
 
 
@@ -115,7 +118,7 @@ def _entries(count: int) -> str:
     return f"{count} history entr{'y' if count == 1 else 'ies'}"
 
 
-def _finding_line(path: Path, finding: history.Finding) -> str:
+def _finding_line(path: Path, finding: Finding) -> str:
     return f"{path}:{finding.line}: [{finding.shell}] {','.join(finding.rules)}: {finding.command}"
 
 
@@ -133,7 +136,7 @@ def _report(settings: Settings, scanned: list[Scanned]) -> None:
 
 def _options(func: Callable[..., Any]) -> Callable[..., Any]:
     """FILE... and --shell, shared by scan and scrub."""
-    func = click.option("--shell", type=click.Choice(history.SHELLS),
+    func = click.option("--shell", type=click.Choice(SHELLS),
                         help="The files' format (default: from the name, else the content).")(func)
     return click.argument("files", nargs=-1, metavar="[FILE]...",
                           type=click.Path(dir_okay=False))(func)
@@ -262,7 +265,7 @@ def scrub_cmd(settings: Settings, files: tuple[str, ...], shell: str | None, mas
     done: list[str] = []
     for item in scanned:
         try:
-            _rewrite(item, history.scrub(item.data, item.findings, mask))
+            _rewrite(item, scrub(item.data, item.findings, mask))
         except ConflictError as err:
             failed.append(err)
             continue
