@@ -1,6 +1,6 @@
 """`safesm history scan|scrub`: find and remove secrets that already reached shell history.
 
-The logic (formats, rules, masking, the rewrite plan) is pure, in safesm/history.py;
+The logic (formats, rules, masking, the rewrite plan) is pure, in safesm/history/;
 this module reads the files, asks, and rewrites them atomically.
 """
 
@@ -17,8 +17,11 @@ from typing import Any
 
 import click
 
-from .. import hardening, history
+from .. import hardening
 from ..errors import ConflictError, FindingsError, UsageError
+from ..history import SHELLS
+from ..history.formats import detect_shell
+from ..history.scan import Finding, digest, scan, scrub
 from ..runtime import Runtime
 from ._common import confirm_or_refuse, echo, group, pass_runtime
 
@@ -63,7 +66,7 @@ class Scanned:
     target: Target
     data: bytes
     snapshot: Snapshot
-    findings: list[history.Finding]
+    findings: list[Finding]
 
 
 def _default_targets() -> list[tuple[Path, str | None]]:
@@ -87,7 +90,7 @@ def _read(path: Path) -> tuple[bytes, Snapshot]:
     except OSError as exc:
         raise UsageError(f"cannot read a history file given on the command line: "
                          f"{exc.strerror}.") from None
-    return data, Snapshot(st.st_size, st.st_mtime_ns, st.st_ino, history.digest(data))
+    return data, Snapshot(st.st_size, st.st_mtime_ns, st.st_ino, digest(data))
 
 
 def _targets(files: tuple[str, ...], shell: str | None) -> list[Target]:
@@ -106,9 +109,9 @@ def _scan(targets: list[Target]) -> list[Scanned]:
     scanned = []
     for target in targets:
         data, snapshot = _read(target.real)
-        shell = target.shell or history.detect_shell(target.real.name, data)
+        shell = target.shell or detect_shell(target.real.name, data)
         target = Target(target.path, target.real, shell)
-        scanned.append(Scanned(target, data, snapshot, history.scan(data, shell)))
+        scanned.append(Scanned(target, data, snapshot, scan(data, shell)))
     return scanned
 
 
@@ -116,7 +119,7 @@ def _entries(count: int) -> str:
     return f"{count} history entr{'y' if count == 1 else 'ies'}"
 
 
-def _finding_line(path: Path, finding: history.Finding) -> str:
+def _finding_line(path: Path, finding: Finding) -> str:
     return f"{path}:{finding.line}: [{finding.shell}] {','.join(finding.rules)}: {finding.command}"
 
 
@@ -134,7 +137,7 @@ def _report(rt: Runtime, scanned: list[Scanned]) -> None:
 
 def _options(func: Callable[..., Any]) -> Callable[..., Any]:
     """FILE... and --shell, shared by scan and scrub."""
-    func = click.option("--shell", type=click.Choice(history.SHELLS),
+    func = click.option("--shell", type=click.Choice(SHELLS),
                         help="The files' format (default: from the name, else the content).")(func)
     return click.argument("files", nargs=-1, metavar="[FILE]...",
                           type=click.Path(dir_okay=False))(func)
@@ -252,7 +255,7 @@ def scrub_cmd(rt: Runtime, files: tuple[str, ...], shell: str | None, mask: bool
     done: list[str] = []
     for item in scanned:
         try:
-            _rewrite(item, history.scrub(item.data, item.findings, mask))
+            _rewrite(item, scrub(item.data, item.findings, mask))
         except ConflictError as err:
             failed.append(err)
             continue

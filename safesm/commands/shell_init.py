@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import click
 
-from ..history import SHELLS, snippet
+from ..history import SHELLS
+from ..history.shell_init import snippet
 from ._common import command
 
 
