@@ -100,7 +100,7 @@ def clearers() -> list[int]:
     """The clearers this test started (found by the test's own HOME)."""
     marker = f"HOME={os.environ['HOME']}".encode()
     return [pid for pid in processes_with(marker)
-            if b"safesm.clearer" in _proc_read(pid, "cmdline")]
+            if b"safesm.clipboard.clearer" in _proc_read(pid, "cmdline")]
 
 
 def no_clearer_left() -> bool:
@@ -274,7 +274,7 @@ def test_value_never_in_argv_environ_or_stderr(xserver, secret, safesm_bin, isol
     marker = f"DISPLAY={xserver}".encode()
     around = [pid for pid in processes_with(marker) if pid != os.getpid()]
     names = {pid: _proc_read(pid, "cmdline") for pid in around}
-    assert any(b"safesm.clearer" in c for c in names.values()), names
+    assert any(b"safesm.clipboard.clearer" in c for c in names.values()), names
     assert any(c.startswith(b"xclip") for c in names.values()), names
     for pid in around:
         environ = _proc_read(pid, "environ")
