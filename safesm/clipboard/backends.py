@@ -17,6 +17,7 @@ import subprocess
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ..errors import ClipboardError
 
@@ -125,10 +126,11 @@ class PyperclipBackend:
     def __init__(self, name: str) -> None:
         self.name = name
 
-    def _functions(self) -> tuple[Callable, Callable]:
+    def _functions(self) -> tuple[Callable[..., Any], Callable[..., Any]]:
         import pyperclip  # only where a copy happens: `safesm --help` must not load it
 
-        return getattr(pyperclip, PYPERCLIP_INIT[self.name])()
+        copy, paste = getattr(pyperclip, PYPERCLIP_INIT[self.name])()
+        return copy, paste
 
     def copy(self, data: bytes, sensitive: bool = False) -> None:
         copy, paste = self._functions()

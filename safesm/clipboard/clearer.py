@@ -120,7 +120,7 @@ def _same_user(conn: socket.socket) -> bool:
         return True
     _pid, uid, _gid = struct.unpack("3i", conn.getsockopt(socket.SOL_SOCKET, peercred,
                                                           struct.calcsize("3i")))
-    return uid == os.getuid()
+    return bool(uid == os.getuid())
 
 
 def _hand_over(server: socket.socket, state: State) -> bool:
