@@ -33,6 +33,7 @@ test-e2e: venv
 
 lint: venv
 	$(BIN)/ruff check safesm tests benchmarks
+	$(BIN)/mypy
 
 # Regenerate the checked-in man page and completion scripts (tests fail when they are stale).
 docs: venv

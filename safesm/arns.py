@@ -79,7 +79,7 @@ def principal_arn(text: str) -> str:
         return f"arn:{partition}:iam::{account}:role/{path}{role}"
     what = "wildcards are not allowed in a principal" if any(c in text for c in "*?") else (
         "a group cannot be a principal" if ":group/" in text else "not a principal ARN")
-    raise UsageError(f"{text!r}: {what}.", PRINCIPAL_HINT)
+    raise UsageError(f"{what} (the text given is not shown).", PRINCIPAL_HINT)
 
 
 def principal_patterns(principal: str) -> list[str]:

@@ -11,12 +11,13 @@ import importlib
 import os
 import sys
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
 from . import __version__
-from .errors import HISTORY_HINT, ArgvValueError, ExitCode, SafesmError, Terminated
+from .commands._common import SafesmGroupBase
+from .errors import HISTORY_HINT, ArgvValueError, ExitCode, SafesmError, Terminated, UsageError
 from .values import VALUE_OPTIONS
 
 # name -> (module:attribute, one-line help). The help is here so that `safesm --help`
@@ -79,14 +80,15 @@ def refuse_value_options(args: list[str]) -> None:
             )
 
 
-class SafesmGroup(click.Group):
+class SafesmGroup(SafesmGroupBase):
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(COMMANDS)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name in COMMANDS:
             module, attr = COMMANDS[cmd_name][0].split(":")
-            return getattr(importlib.import_module(module), attr)
+            command: click.Command = getattr(importlib.import_module(module), attr)
+            return command
         return super().get_command(ctx, cmd_name)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
@@ -95,7 +97,8 @@ class SafesmGroup(click.Group):
         with formatter.section("Commands"):
             formatter.write_dl(rows)
 
-    def main(self, args: Any = None, prog_name: str | None = None, **extra: Any) -> Any:
+    def main(self, args: Any = None, prog_name: str | None = None,  # type: ignore[override]
+             **extra: Any) -> NoReturn:
         args = sys.argv[1:] if args is None else list(args)
         extra.pop("standalone_mode", None)
         os.umask(0o077)  # every file safesm writes is private
@@ -151,20 +154,7 @@ def _restore_sigterm(previous: Any) -> None:
             pass
 
 
-def _usage_message(exc: click.UsageError) -> SafesmError:
-    text = exc.format_message()
-    if "unexpected extra argument" in text:
-        return ArgvValueError(
-            "refused: unexpected extra argument on the command line (not shown). safesm "
-            "never takes a secret value from argv: use the hidden prompt, --file PATH, "
-            "or stdin.",
-            HISTORY_HINT,
-        )
-    where = exc.ctx.command_path if exc.ctx else "safesm"
-    return SafesmError(_without_argv_text(exc, text), f"Try '{where} --help' for help.")
-
-
-def _allowed(kind: click.ParamType) -> str:
+def _allowed(kind: click.ParamType[Any]) -> str:
     if isinstance(kind, click.Choice):
         return f" (one of: {', '.join(map(str, kind.choices))})"
     if isinstance(kind, click.IntRange):
@@ -174,36 +164,54 @@ def _allowed(kind: click.ParamType) -> str:
     return f" (a {kind.name})" if kind.name not in ("text", "") else ""
 
 
-def _without_argv_text(exc: click.UsageError, text: str) -> str:
-    """click quotes what was typed ('hunter2' is not a valid integer); say which parameter
-    was wrong, never what was typed: it may be a value pasted into the wrong place."""
+def _usage_message(exc: click.UsageError) -> str:
+    """click's usage errors, told by their class, never repeating what was typed: it may
+    be a value pasted into the wrong place."""
+    if isinstance(exc, click.MissingParameter):
+        kind = exc.param_type or (exc.param.param_type_name if exc.param else "parameter")
+        what = exc.param.get_error_hint(exc.ctx).replace("'", "") if exc.param and exc.ctx else ""
+        return f"missing {kind} {what}".rstrip() + "."
     if isinstance(exc, click.BadParameter) and exc.param is not None:
         hint = exc.param.get_error_hint(exc.ctx) if exc.ctx else exc.param.name
         return f"invalid value for {hint}{_allowed(exc.param.type)}; the text given is not shown."
-    if text.startswith("No such command"):
-        return "no such command; the text given is not shown."
-    return text
+    if isinstance(exc, click.NoSuchOption):
+        maybe = f"; did you mean {' or '.join(exc.possibilities)}?" if exc.possibilities else "."
+        return f"no such option (the text given is not shown){maybe}"
+    if isinstance(exc, (click.BadOptionUsage, click.BadArgumentUsage)):
+        return exc.format_message()  # names safesm's own options, not what was typed
+    return "the command line could not be parsed (the text given is not shown)."
+
+
+def _usage_error(exc: click.UsageError) -> SafesmError:
+    where = exc.ctx.command_path if exc.ctx else "safesm"
+    return UsageError(_usage_message(exc), f"Try '{where} --help' for help.")
 
 
 def _report(err: SafesmError) -> None:
     from .render import error
 
+    if err.details:
+        click.echo(err.details, err=True)
     click.echo(error(err.message, err.hint), err=True)
 
 
 def run(invoke: Callable[[], Any], args: list[str]) -> int:
     """Run the CLI and turn every outcome into an exit code; the only place that does."""
-    debug = "--debug" in args
     try:
         refuse_value_options(args)
-        rv = invoke()
-        return rv if isinstance(rv, int) else 0
+        invoke()
+        return ExitCode.OK
     except SafesmError as err:
         _report(err)
         return err.exit_code
-    except click.UsageError as exc:
-        _report(_usage_message(exc))
+    except click.exceptions.NoArgsIsHelpError as exc:  # `safesm policy`: its help, exit 2
+        click.echo(exc.format_message(), err=True)
         return ExitCode.USAGE
+    except click.UsageError as exc:
+        _report(_usage_error(exc))
+        return ExitCode.USAGE
+    except click.exceptions.Exit as exc:  # --help, --version
+        return exc.exit_code
     except click.ClickException as exc:  # e.g. click.FileError
         _report(SafesmError(exc.format_message()))
         return exc.exit_code
@@ -218,7 +226,7 @@ def run(invoke: Callable[[], Any], args: list[str]) -> int:
     except Exception as exc:  # a bug: show where, never the message (it may hold a value)
         click.echo(f"safesm: unexpected error ({type(exc).__name__}); this is a bug, please "
                    "report it.", err=True)
-        if debug:
+        if "--debug" in args:
             import traceback
 
             click.echo("".join(traceback.format_tb(exc.__traceback__)), err=True)
@@ -231,7 +239,7 @@ def _complete(kind: str, ctx: click.Context, param: click.Parameter, incomplete:
     return getattr(complete, kind)(ctx, param, incomplete)
 
 
-@click.group(cls=SafesmGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=SafesmGroup)
 @click.option("--profile", metavar="NAME", help="AWS profile (default: AWS_PROFILE).",
               shell_complete=lambda c, p, i: _complete("profiles", c, p, i))
 @click.option("--region", metavar="REGION", help="AWS region (default: AWS_REGION).",
@@ -244,7 +252,7 @@ def _complete(kind: str, ctx: click.Context, param: click.Parameter, incomplete:
               help="Log AWS requests on stderr, with secret values redacted.")
 @click.version_option(__version__, "--version", prog_name="safesm")
 @click.pass_context
-def cli(ctx: click.Context, **flags: Any) -> None:
+def cli(ctx: click.Context, /, **flags: Any) -> None:
     """Store and read AWS Secrets Manager secrets without leaking them.
 
     Values come from a hidden prompt, --file or stdin, never from the command line;
@@ -252,12 +260,18 @@ def cli(ctx: click.Context, **flags: Any) -> None:
     (see `man safesm`).
     """
     from . import config
+    from .runtime import Environment, Runtime
 
+    # Tests inject the terminal: an Environment, or a function making one once the
+    # runner's streams are in place.
+    env = ctx.obj() if callable(ctx.obj) else ctx.obj
+    env = env if isinstance(env, Environment) else Environment.from_process()
+    rt = Runtime(config.load(flags, env.environ), env)
     if flags["debug"]:
         from .hardening import enable_debug_logging
 
-        enable_debug_logging()
-    ctx.obj = config.load(flags)
+        enable_debug_logging(rt.state.redactor)
+    ctx.obj = rt
 
 
 def main() -> None:

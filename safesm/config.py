@@ -7,6 +7,7 @@ answer and no module reads the environment behind the user's back.
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -60,12 +61,13 @@ def read_config_file(path: str) -> dict[str, Any]:
         return {}
     except OSError as exc:
         raise UsageError(f"cannot read config file {path}: {exc.strerror}") from None
-    try:
+    if sys.version_info >= (3, 11):
         import tomllib
-    except ModuleNotFoundError:  # Python 3.10
-        import tomli as tomllib  # type: ignore[no-redef]
+    else:  # Python 3.10
+        import tomli as tomllib
     try:
-        return tomllib.loads(data.decode("utf-8"))
+        loaded: dict[str, Any] = tomllib.loads(data.decode("utf-8"))
+        return loaded
     except (ValueError, UnicodeDecodeError) as exc:
         raise UsageError(f"config file {path} is not valid TOML: {exc}") from None
 

@@ -9,7 +9,7 @@ import botocore: AWS exceptions are recognised by class name and by the duck-typ
 from __future__ import annotations
 
 import enum
-from typing import Any
+from typing import Any, ClassVar
 
 
 class ExitCode(enum.IntEnum):
@@ -35,8 +35,8 @@ EXIT_CODE_MEANINGS: dict[ExitCode, str] = {
     ExitCode.USAGE: "usage error, including a value passed on argv",
     ExitCode.NOT_FOUND: "secret (or version, or field) not found",
     ExitCode.AUTH: "no credentials, or access denied",
-    ExitCode.CONFLICT: "conflict: exists without --force, scheduled for deletion, "
-    "changed concurrently",
+    ExitCode.CONFLICT: "conflict: not confirmed (answered no, or a script without "
+    "--yes/--force), scheduled for deletion, changed concurrently",
     ExitCode.UNREACHABLE: "service unreachable, or throttled after retries",
     ExitCode.INVALID_VALUE: "invalid value: empty, too large, not UTF-8 without --binary, "
     "not JSON for --field",
@@ -49,18 +49,28 @@ EXIT_CODE_MEANINGS: dict[ExitCode, str] = {
 
 
 class SafesmError(Exception):
-    """Base of every expected failure. ``message`` and ``hint`` never hold a value."""
+    """Base of every expected failure. ``message``, ``hint`` and ``details`` never hold a
+    value."""
 
-    exit_code: ExitCode = ExitCode.UNEXPECTED
+    exit_code: ClassVar[ExitCode] = ExitCode.UNEXPECTED
 
-    def __init__(self, message: str, hint: str | None = None) -> None:
+    def __init__(self, message: str, hint: str | None = None,
+                 details: str | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.hint = hint
+        self.details = details  # printed before the message (e.g. the findings)
+
+    def __setattr__(self, key: str, value: Any) -> None:
+        """Errors are built, never changed: a caller that wants another text makes a new
+        error (raise X(...) from None), so what was raised is what is reported."""
+        if key in self.__dict__ or key == "exit_code":
+            raise AttributeError(f"{type(self).__name__}.{key} is set once")
+        super().__setattr__(key, value)
 
 
 class UsageError(SafesmError):
-    exit_code = ExitCode.USAGE
+    exit_code: ClassVar[ExitCode] = ExitCode.USAGE
 
 
 class ArgvValueError(UsageError):
@@ -68,35 +78,57 @@ class ArgvValueError(UsageError):
 
 
 class NotFoundError(SafesmError):
-    exit_code = ExitCode.NOT_FOUND
+    exit_code: ClassVar[ExitCode] = ExitCode.NOT_FOUND
 
 
 class AuthError(SafesmError):
-    exit_code = ExitCode.AUTH
+    exit_code: ClassVar[ExitCode] = ExitCode.AUTH
 
 
 class ConflictError(SafesmError):
-    exit_code = ExitCode.CONFLICT
+    exit_code: ClassVar[ExitCode] = ExitCode.CONFLICT
 
 
 class UnreachableError(SafesmError):
-    exit_code = ExitCode.UNREACHABLE
+    exit_code: ClassVar[ExitCode] = ExitCode.UNREACHABLE
 
 
 class InvalidValueError(SafesmError):
-    exit_code = ExitCode.INVALID_VALUE
+    exit_code: ClassVar[ExitCode] = ExitCode.INVALID_VALUE
 
 
 class PolicyError(SafesmError):
-    exit_code = ExitCode.POLICY
+    exit_code: ClassVar[ExitCode] = ExitCode.POLICY
 
 
 class ClipboardError(SafesmError):
-    exit_code = ExitCode.CLIPBOARD
+    exit_code: ClassVar[ExitCode] = ExitCode.CLIPBOARD
 
 
 class InterruptedError_(SafesmError):
-    exit_code = ExitCode.INTERRUPTED
+    exit_code: ClassVar[ExitCode] = ExitCode.INTERRUPTED
+
+
+class TerminatedError(SafesmError):
+    """SIGTERM arrived at a point that has more to say than 'terminated' (a write)."""
+
+    exit_code: ClassVar[ExitCode] = ExitCode.TERMINATED
+
+
+class NotConfirmed(ConflictError):
+    """The one rule for confirmations: a person who answered no, and a script that did not
+    pass --yes/--force, both exit 5 (conflict) with nothing changed."""
+
+
+class FindingsError(PolicyError):
+    """Findings at or above the threshold (policy lint, history scan, audit, scan): exit 8.
+    What was found has been printed; the message sums it up."""
+
+
+def invalid_option(option: str, form: str, hint: str | None = None) -> UsageError:
+    """A rejected option value, described by the form it needs; never the text given
+    (argv may hold a secret pasted into the wrong place)."""
+    return UsageError(f"invalid value for {option}: {form}; the text given is not shown.", hint)
 
 
 class Terminated(BaseException):  # noqa: N818 (a signal, like KeyboardInterrupt)
@@ -172,9 +204,10 @@ def from_aws_code(code: str, text: str, what: str) -> SafesmError:
 
 def _from_client_error(code: str, text: str, name: str | None,
                        what: str | None = None) -> SafesmError:
+    if code == "ResourceNotFoundException":  # the name as typed is never echoed: it may be
+        return NotFoundError(f"{what or 'the secret'} was not found.",  # a mistyped value
+                             "Check the name with `safesm list`.")
     what = what or (f"secret {name!r}" if name else "the secret")
-    if code == "ResourceNotFoundException":
-        return NotFoundError(f"{what} was not found.", "Check the name with `safesm list`.")
     if code in _AUTH_CODES:
         hint = "Check your credentials and the secret's resource policy."
         if "Expired" in code:
@@ -201,8 +234,10 @@ def _from_client_error(code: str, text: str, name: str | None,
     return SafesmError(f"Secrets Manager answered {code or 'an error'}: {text}")
 
 
-def from_aws(exc: Exception, name: str | None = None, endpoint: str | None = None) -> SafesmError:
-    """Translate a botocore exception into a SafesmError, recognising it by class name."""
+def from_aws(exc: Exception, name: str | None = None, endpoint: str | None = None,
+             timeouts: tuple[float, float, int] | None = None) -> SafesmError:
+    """Translate a botocore exception into a SafesmError, recognising it by class name.
+    `timeouts` (connect, read, attempts) are named when the network failed."""
     cls = type(exc).__name__
     response = getattr(exc, "response", None)
     if isinstance(response, dict) and "Error" in response:  # botocore ClientError
@@ -225,8 +260,13 @@ def from_aws(exc: Exception, name: str | None = None, endpoint: str | None = Non
         return UsageError("no AWS region is set.", "Pass --region or set AWS_REGION.")
     if cls in _NETWORK_CLASSES:
         where = endpoint or "the Secrets Manager endpoint"
+        bound = ""
+        if timeouts:
+            connect, read, attempts = timeouts
+            bound = (f", {attempts} attempt(s) with a {connect:g} s connect and {read:g} s "
+                     "read timeout")
         return UnreachableError(
-            f"could not reach {where} ({cls}).",
+            f"could not reach {where} ({cls}){bound}.",
             "Check the network, --endpoint-url and --region, then try again.",
         )
     return SafesmError(f"unexpected AWS error ({cls}).")

@@ -8,22 +8,17 @@ process has held, in the encodings a log line may show it in.
 
 from __future__ import annotations
 
-import base64
 import json
 import logging
-import re
 import sys
 from typing import Any
 
-from .values import MASK, SecretValue
+from .redact import Redactor
+from .values import MASK
 
-_HELD: list[bytes] = []
 _SENSITIVE_KEYS = {"SecretString", "SecretBinary", "SecretValues",
                    # STS AssumeRole (MFA role profiles): the MFA code and the temporary keys
                    "TokenCode", "SecretAccessKey", "SessionToken"}
-_KEY_RE = re.compile(r'("Secret(?:String|Binary)"\s*:\s*)"(?:[^"\\]|\\.)*"?')
-_XML_RE = re.compile(r"(<(SecretAccessKey|SessionToken)>)[^<]*(</\2>)")  # STS response bodies
-_TOKEN_RE = re.compile(r"""(x-amz-security-token['"]?\s*[:=]\s*b?['"]?)[^'"\s,}]+""", re.I)
 PR_SET_DUMPABLE = 4
 
 
@@ -43,32 +38,6 @@ def protect_process() -> None:
             libc.prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
         except (OSError, AttributeError):
             pass
-
-
-def remember(value: SecretValue) -> SecretValue:
-    """Register a value so the log filter masks it wherever it shows up."""
-    if len(value) >= 4:
-        _HELD.append(value.reveal())
-    return value
-
-
-def _forms(raw: bytes) -> set[str]:
-    text = raw.decode("utf-8", "backslashreplace")
-    forms = {text, repr(raw)[2:-1], base64.b64encode(raw).decode()}
-    dumped = json.dumps(text)[1:-1]
-    forms |= {dumped, repr(dumped.encode())[2:-1], json.dumps(text, ensure_ascii=False)[1:-1]}
-    return {f for f in forms if len(f) >= 4}
-
-
-def redact_text(text: str) -> str:
-    """Mask held values and anything keyed as a secret in a JSON-ish text."""
-    text = _KEY_RE.sub(lambda m: m.group(1) + f'"{MASK}"', text)
-    text = _XML_RE.sub(lambda m: m.group(1) + MASK + m.group(3), text)
-    text = _TOKEN_RE.sub(lambda m: m.group(1) + MASK, text)
-    for raw in _HELD:
-        for form in sorted(_forms(raw), key=len, reverse=True):
-            text = text.replace(form, MASK)
-    return text
 
 
 def _scrub(obj: Any) -> Any:
@@ -91,6 +60,10 @@ def _scrub(obj: Any) -> Any:
 
 
 class RedactingFilter(logging.Filter):
+    def __init__(self, redactor: Redactor) -> None:
+        super().__init__()
+        self.redactor = redactor
+
     def filter(self, record: logging.LogRecord) -> bool:
         try:
             args = record.args
@@ -101,7 +74,7 @@ class RedactingFilter(logging.Filter):
                 message = str(_scrub(record.msg))
         except Exception:  # a log line must never crash the command or leak via a traceback
             message = "<log line withheld>"
-        record.msg, record.args = redact_text(message), None
+        record.msg, record.args = self.redactor.redact(message), None
         record.exc_info = record.exc_text = None
         return True
 
@@ -114,10 +87,10 @@ class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
         super().emit(record)
 
 
-def enable_debug_logging() -> None:
+def enable_debug_logging(redactor: Redactor) -> None:
     handler = _StderrHandler()
     handler.setFormatter(logging.Formatter("%(asctime)s %(name)s [%(levelname)s] %(message)s"))
-    handler.addFilter(RedactingFilter())
+    handler.addFilter(RedactingFilter(redactor))
     for name in ("botocore", "urllib3", "safesm"):
         logger = logging.getLogger(name)
         logger.setLevel(logging.DEBUG)

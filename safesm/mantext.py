@@ -35,6 +35,8 @@ valid UTF\-8 (without \fB\-\-binary\fR) is refused with exit 7; a name outside
 .IP 6. 4
 Overwriting an existing secret (or an existing field with \fB\-\-key\fR) asks on a
 terminal; a script must pass \fB\-\-force\fR, or \fBsafesm\fR exits 5.
+Every confirmation follows one rule: answering no and a script without
+\fB\-\-yes\fR/\fB\-\-force\fR both exit 5 with nothing changed.
 .SH VALUE OUTPUT
 When standard output is a pipe or a file, \fBget\fR writes the exact value with no
 newline added; binary secrets are written as raw bytes.

@@ -131,14 +131,15 @@ def request_refresh(settings: Settings) -> None:
 
 def _refresh(argv: list[str]) -> int:
     """The detached refresher: one short ListSecrets sweep, then write the cache."""
-    from . import aws, config
+    from . import config
+    from .aws.store import SecretStore
 
     flags = dict(zip(argv[::2], argv[1::2], strict=False))
     settings = config.load({"profile": flags.get("--profile"), "region": flags.get("--region"),
                             "endpoint_url": flags.get("--endpoint-url")})
-    store = aws.SecretStore(settings, connect_timeout=2, read_timeout=3, max_attempts=1)
+    store = SecretStore(settings, connect_timeout=2, read_timeout=3, max_attempts=1)
     try:
-        names = [s.name for s in store.list()]
+        names = [s.name for s in store.list_secrets()]
     except Exception:  # a refresher has nobody to tell; the old cache stays
         return 1
     replace_all(settings, names)

@@ -57,7 +57,7 @@ def dumps(doc: dict[str, Any]) -> str:
 
 # the default resource policy ---------------------------------------------------------
 
-def _deny_except(sid: str, actions: tuple[str, ...], principals: tuple[str, ...]) -> dict:
+def _deny_except(sid: str, actions: tuple[str, ...], principals: tuple[str, ...]) -> dict[str, Any]:
     patterns = [p for principal in principals for p in principal_patterns(principal)]
     return {
         "Sid": sid,
@@ -69,7 +69,7 @@ def _deny_except(sid: str, actions: tuple[str, ...], principals: tuple[str, ...]
     }
 
 
-def _allow(sid: str, actions: tuple[str, ...], principals: list[str]) -> dict:
+def _allow(sid: str, actions: tuple[str, ...], principals: list[str]) -> dict[str, Any]:
     return {
         "Sid": sid,
         "Effect": "Allow",
@@ -86,7 +86,7 @@ def cross_account(principals: tuple[str, ...], home_account: str | None) -> list
     return [p for p in principals if account_of(p) not in (None, home_account)]
 
 
-def safesm_statements(lists: AllowLists, home_account: str | None) -> list[dict]:
+def safesm_statements(lists: AllowLists, home_account: str | None) -> list[dict[str, Any]]:
     if not lists.readers or not lists.writers:
         raise ValueError("the readers and writers lists must not be empty")
     statements = [_deny_except(SID_READERS, READ_ACTIONS, lists.readers),
@@ -105,7 +105,7 @@ def default_policy(lists: AllowLists, home_account: str | None) -> dict[str, Any
     return {"Version": VERSION, "Statement": safesm_statements(lists, home_account)}
 
 
-def _is_deny_except(st: dict, action: str) -> bool:
+def _is_deny_except(st: dict[str, Any], action: str) -> bool:
     cond = st.get("Condition", {}) if isinstance(st.get("Condition"), dict) else {}
     return (st.get("Effect") == "Deny" and st.get("Principal") in ("*", {"AWS": "*"})
             and action in as_list(st.get("Action"))
@@ -116,7 +116,7 @@ def _is_safesm(st: Any) -> bool:
     return isinstance(st, dict) and st.get("Sid") in _SAFESM_SIDS
 
 
-def _find(doc: dict, sid: str, action: str) -> dict | None:
+def _find(doc: dict[str, Any], sid: str, action: str) -> dict[str, Any] | None:
     statements = [s for s in as_list(doc.get("Statement")) if isinstance(s, dict)]
     by_sid = [s for s in statements if s.get("Sid") == sid]
     found = by_sid or [s for s in statements if _is_deny_except(s, action)]
@@ -125,21 +125,19 @@ def _find(doc: dict, sid: str, action: str) -> dict | None:
 
 def allow_lists(doc: dict[str, Any]) -> AllowLists | None:
     """The readers and writers of a policy in safesm's form, else None."""
-    if not isinstance(doc, dict):
-        return None
     read = _find(doc, SID_READERS, READ_ACTIONS[0])
     write = _find(doc, SID_WRITERS, WRITE_ACTIONS[0])
     if not read or not write or not _is_deny_except(read, READ_ACTIONS[0]) \
             or not _is_deny_except(write, WRITE_ACTIONS[0]):
         return None
 
-    def principals(st: dict) -> tuple[str, ...]:
+    def principals(st: dict[str, Any]) -> tuple[str, ...]:
         return tuple(collapse(as_list(st["Condition"]["ArnNotLike"]["aws:PrincipalArn"])))
 
     return AllowLists(principals(read), principals(write))
 
 
-def with_lists(doc: dict[str, Any], lists: AllowLists, home_account: str | None) -> dict:
+def with_lists(doc: dict[str, Any], lists: AllowLists, home_account: str | None) -> dict[str, Any]:
     """``doc`` with its safesm statements rebuilt from ``lists``; other statements kept."""
     out = copy.deepcopy(doc) if isinstance(doc, dict) else {}
     read = _find(out, SID_READERS, READ_ACTIONS[0])
@@ -167,7 +165,7 @@ def change(lists: AllowLists, principal: str, read: bool, write: bool,
 
 # plain-language summary -------------------------------------------------------------
 
-def _principals_text(st: dict) -> str:
+def _principals_text(st: dict[str, Any]) -> str:
     if "NotPrincipal" in st:
         return "everyone except " + _principal_values(st["NotPrincipal"])
     return _principal_values(st.get("Principal"))
@@ -330,7 +328,7 @@ def key_policy_statements(secret_arn: str, readers: tuple[str, ...],
                               ("SafesmEncryptForSecretWriters", writers, KMS_WRITE)):
         if not who:
             continue
-        accounts = sorted({account_of(p) for p in who if account_of(p)})
+        accounts = sorted({a for a in map(account_of, who) if a})
         parse = parse_arn(who[0])
         partition = parse.partition if parse else "aws"
         roots = [f"arn:{partition}:iam::{a}:root" for a in accounts]

@@ -80,7 +80,7 @@ def fails(findings: list[Finding], fail_on: str) -> bool:
 
 # conditions -------------------------------------------------------------------------
 
-def _conditions(st: dict) -> list[tuple[str, str, list[Any]]]:
+def _conditions(st: dict[str, Any]) -> list[tuple[str, str, list[Any]]]:
     """(operator, lower-case key, values) for every condition in a statement."""
     cond = st.get("Condition")
     if not isinstance(cond, dict):
@@ -114,7 +114,7 @@ def _fixed(key: str, value: Any) -> bool:
     return bool(text) and not any(c in text for c in "*?")
 
 
-def _restricted(st: dict) -> bool:
+def _restricted(st: dict[str, Any]) -> bool:
     return any(_positive(op) and key in RESTRICTING_KEYS and vals
                and all(_fixed(key, v) for v in vals)
                for op, key, vals in _conditions(st))
@@ -142,7 +142,7 @@ def _is_wildcard(principal: str) -> bool:
 
 # rules --------------------------------------------------------------------------------
 
-def _statement_findings(i: int, st: dict, ctx: Context) -> list[Finding]:
+def _statement_findings(i: int, st: dict[str, Any], ctx: Context) -> list[Finding]:
     out: list[Finding] = []
     allow = st.get("Effect") == "Allow"
     principals = _aws_principals(st.get("Principal"))
@@ -202,7 +202,7 @@ def _structure(i: int, st: Any) -> Finding | None:
                     "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_grammar.html")
 
 
-def _key_findings(doc: dict, ctx: Context) -> list[Finding]:
+def _key_findings(doc: dict[str, Any], ctx: Context) -> list[Finding]:
     if not ctx.home_account:
         return []
     foreign = {a for st in as_list(doc.get("Statement")) if isinstance(st, dict)

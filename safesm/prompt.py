@@ -7,7 +7,7 @@ it, and every typed character is masked with '*'.
 from __future__ import annotations
 
 import sys
-from typing import IO, Any
+from typing import Any, TextIO
 
 from .errors import InterruptedError_, InvalidValueError
 from .values import SecretValue, check_value
@@ -15,7 +15,7 @@ from .values import SecretValue, check_value
 MAX_ATTEMPTS = 3
 
 
-def _prompt(message: str, cancelled: str, tty: tuple[IO[str], IO[str]] | None = None,
+def _prompt(message: str, cancelled: str, tty: tuple[TextIO, TextIO] | None = None,
             **kwargs: Any) -> str:
     """One prompt-toolkit question: drawn on stderr, or on `tty` (its input and output)."""
     from prompt_toolkit import PromptSession
@@ -35,10 +35,11 @@ def _prompt(message: str, cancelled: str, tty: tuple[IO[str], IO[str]] | None = 
 def ask_value(name: str, multiline: bool = False, binary: bool = False) -> SecretValue:
     """Ask twice; a mismatch asks again, at most three times, then gives up."""
     suffix = " (Esc then Enter to finish)" if multiline else ""
-    hidden = {"cancelled": "nothing was written", "is_password": True, "multiline": multiline}
+    hidden: dict[str, Any] = {"is_password": True, "multiline": multiline}
+    cancelled = "nothing was written"
     for attempt in range(1, MAX_ATTEMPTS + 1):
-        first = _prompt(f"Value for {name}{suffix}: ", **hidden)
-        second = _prompt(f"Again, to confirm{suffix}: ", **hidden)
+        first = _prompt(f"Value for {name}{suffix}: ", cancelled, **hidden)
+        second = _prompt(f"Again, to confirm{suffix}: ", cancelled, **hidden)
         if first == second:
             return check_value(first.encode("utf-8"), binary=binary)
         left = MAX_ATTEMPTS - attempt

@@ -10,7 +10,12 @@ import dataclasses
 import json
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .models import SecretInfo, SecretSummary, SecretVersion, WriteResult
+    from .policy import AllowLists
+    from .policy_lint import Finding
 
 
 def _plain(obj: Any) -> Any:
@@ -23,6 +28,11 @@ def _plain(obj: Any) -> Any:
     if isinstance(obj, (list, tuple)):
         return [_plain(v) for v in obj]
     return obj
+
+
+def fields(obj: Any) -> dict[str, Any]:
+    """A dataclass's fields by name (for JSON output that adds keys of its own)."""
+    return {f.name: getattr(obj, f.name) for f in dataclasses.fields(obj)}
 
 
 def to_json(obj: Any) -> str:
@@ -43,7 +53,7 @@ def table(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
     )
 
 
-def secret_list(secrets: Sequence[Any]) -> str:
+def secret_list(secrets: Sequence[SecretSummary]) -> str:
     rows = [
         (s.name, when(s.last_changed), "on" if s.rotation_enabled else "off", when(s.deleted_date))
         for s in secrets
@@ -51,12 +61,12 @@ def secret_list(secrets: Sequence[Any]) -> str:
     return table(("NAME", "LAST CHANGED", "ROTATION", "DELETION"), rows)
 
 
-def versions(items: Sequence[Any]) -> str:
+def versions(items: Sequence[SecretVersion]) -> str:
     rows = [(v.version_id, ",".join(v.stages) or "-", when(v.created)) for v in items]
     return table(("VERSION", "STAGES", "CREATED"), rows)
 
 
-def describe(info: Any) -> str:
+def describe(info: SecretInfo) -> str:
     pairs: list[tuple[str, str]] = [
         ("Name", info.name),
         ("ARN", info.arn),
@@ -78,7 +88,7 @@ def describe(info: Any) -> str:
     return "\n".join(lines)
 
 
-def _rotation(info: Any) -> str:
+def _rotation(info: SecretInfo) -> str:
     if not info.rotation_enabled:
         return "off"
     every = f" every {info.rotation_days} days" if info.rotation_days else ""
@@ -89,10 +99,10 @@ def _replica(r: dict[str, Any]) -> str:
     return f"{r.get('Region', '?')} ({r.get('Status', '?')})"
 
 
-def write_summary(result: Any) -> str:
+def write_summary(result: WriteResult) -> str:
     verb = "Created" if result.created else "Updated"
     text = f"{verb} {result.name} (version {result.version_id})."
-    if getattr(result, "retries", 0):
+    if result.retries:
         text += (f"\nThe network failed and safesm resent the request {result.retries} time(s) "
                  "with the same request token: Secrets Manager stored it once.")
     return text
@@ -101,3 +111,14 @@ def write_summary(result: Any) -> str:
 def error(message: str, hint: str | None) -> str:
     text = f"safesm: error: {message}"
     return f"{text}\n{hint}" if hint else text
+
+
+def default_policy_notice(name: str, lists: AllowLists) -> str:
+    return (f"Default policy: only {', '.join(lists.readers)} can read, only "
+            f"{', '.join(lists.writers)} can write (`safesm policy grant {name}` widens it).")
+
+
+def findings(items: Sequence[Finding]) -> str:
+    from .policy_lint import report
+
+    return report(list(items))

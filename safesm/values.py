@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from .errors import InvalidValueError, NotFoundError, UsageError
 
@@ -104,7 +105,7 @@ def check_value(data: bytes, binary: bool = False) -> SecretValue:
     return SecretValue(data, binary=binary)
 
 
-def _load_object(value: SecretValue) -> dict:
+def _load_object(value: SecretValue) -> dict[str, Any]:
     import json
 
     try:
@@ -125,7 +126,8 @@ def extract_field(value: SecretValue, key: str) -> SecretValue:
 
     doc = _load_object(value)
     if key not in doc:
-        raise NotFoundError(f"the secret has no field {key!r}.")
+        raise NotFoundError("the secret has no such field (the name given is not shown).",
+                            "List its fields with `safesm get NAME | jq keys`.")
     field = doc[key]
     text = field if isinstance(field, str) else json.dumps(field)
     return SecretValue(text.encode("utf-8"))

@@ -1,39 +1,103 @@
-"""What every command shares: the store, stderr notices, terminals, the NAME argument."""
+"""What every command shares: the command classes, the Runtime, confirmations, NAME
+arguments and option validators that never echo what was typed."""
 
 from __future__ import annotations
 
-import sys
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import click
 
-from ..config import Settings
+from ..errors import HISTORY_HINT, ArgvValueError, NotConfirmed, invalid_option
+from ..runtime import Runtime
 from ..values import check_name, check_secret_id
 
+F = TypeVar("F", bound=Callable[..., Any])
 
-def store(settings: Settings) -> Any:
-    """A SecretStore; imported here so that --help never loads aws.py (or botocore)."""
-    from ..aws import SecretStore
-
-    return SecretStore(settings)
-
-
-def notice(settings: Settings, message: str) -> None:
-    if not settings.quiet:
-        click.echo(message, err=True)
+EXTRA_ARGS = ArgvValueError(
+    "refused: unexpected extra argument on the command line (not shown). safesm never "
+    "takes a secret value from argv: use the hidden prompt, --file PATH, or stdin.",
+    HISTORY_HINT,
+)
 
 
-def warn(message: str) -> None:
-    """Warnings show even with --quiet: they are about safety."""
-    click.echo(f"safesm: warning: {message}", err=True)
+class SafesmCommand(click.Command):
+    """Extra arguments are collected (not failed on by click) and refused here, so the
+    refusal does not depend on the wording of click's messages."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        settings = kwargs.setdefault("context_settings", {})
+        settings.setdefault("allow_extra_args", True)
+        settings.setdefault("help_option_names", ["-h", "--help"])
+        super().__init__(*args, **kwargs)
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        rest = super().parse_args(ctx, args)
+        if ctx.args and not ctx.resilient_parsing:
+            raise ArgvValueError(EXTRA_ARGS.message, EXTRA_ARGS.hint)
+        return rest
 
 
-def stdin_is_tty() -> bool:
-    return sys.stdin is not None and sys.stdin.isatty()
+class SafesmGroupBase(click.Group):
+    """Subgroups: every command and group made inside uses the safesm classes."""
+
+    command_class = SafesmCommand
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("context_settings", {}).setdefault("help_option_names",
+                                                             ["-h", "--help"])
+        super().__init__(*args, **kwargs)
 
 
-def stdout_is_tty() -> bool:
-    return sys.stdout is not None and sys.stdout.isatty()
+SafesmGroupBase.group_class = SafesmGroupBase
+
+
+def command(name: str | None = None, **kwargs: Any) -> Callable[[F], click.Command]:
+    """click.command with safesm's command class."""
+    return click.command(name, cls=SafesmCommand, **kwargs)
+
+
+def group(name: str | None = None, **kwargs: Any) -> Callable[[F], click.Group]:
+    return click.group(name, cls=SafesmGroupBase, **kwargs)
+
+
+pass_runtime = click.make_pass_decorator(Runtime)
+
+
+def confirm_or_refuse(rt: Runtime, question: str, what: str, flag: str,
+                      unchanged: str = "nothing was changed") -> None:
+    """The one rule for confirmations: a terminal is asked; 'no' and a script without
+    `flag` both raise NotConfirmed (exit 5), with nothing changed."""
+    if not rt.env.stdin_isatty:
+        raise NotConfirmed(f"{what} needs confirmation; {unchanged}.",
+                           f"Pass {flag} to confirm from a script.")
+    from ..prompt import confirm
+
+    if not confirm(question):
+        raise NotConfirmed(f"not confirmed; {unchanged}.")
+
+
+def confirmer(rt: Runtime, flag: str, unchanged: str) -> Callable[[str, str], None]:
+    """confirm_or_refuse bound to a command's flag, for operations that ask mid-way."""
+    return lambda question, what: confirm_or_refuse(rt, question, what, flag, unchanged)
+
+
+def validated(check: Callable[[str], object], form: str) -> Callable[..., Any]:
+    """A click callback refusing a text option that fails `check`, naming the option and
+    the form it needs, never the text given."""
+    def callback(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+        values = value if isinstance(value, tuple) else (value,)
+        for item in values:
+            if item is not None and not check(item):
+                raise invalid_option(_option_name(param), form)
+        return value
+
+    return callback
+
+
+def _option_name(param: click.Parameter) -> str:
+    opts = getattr(param, "opts", None) or [param.name or "?"]
+    return max(opts, key=len) if isinstance(param, click.Option) else (param.human_readable_name)
 
 
 def _check_name(ctx: click.Context, param: click.Parameter, value: str) -> str:
@@ -50,22 +114,32 @@ def _complete_name(ctx: click.Context, param: click.Parameter, incomplete: str) 
     return secret_names(ctx, param, incomplete)
 
 
-def _check_names(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> tuple:
+def _check_names(ctx: click.Context, param: click.Parameter,
+                 value: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(check_secret_id(v) for v in value)
 
 
-def names_argument(func: Any) -> Any:
+def names_argument(func: F) -> F:
     """One or more NAMEs, each checked before any network call."""
     return click.argument("names", metavar="NAME...", nargs=-1, required=True,
                           callback=_check_names, shell_complete=_complete_name)(func)
 
 
-def name_argument(func: Any) -> Any:
+def name_argument(func: F) -> F:
     """The NAME argument of an existing secret: a name or a full ARN (another account's
     secret has no other handle), checked before any network call, completed from the cache."""
     return click.argument("name", callback=_check_id, shell_complete=_complete_name)(func)
 
 
-def new_name_argument(func: Any) -> Any:
+def new_name_argument(func: F) -> F:
     """The NAME argument of `put`, which may create: a name only (DESIGN.md's name rule)."""
     return click.argument("name", callback=_check_name, shell_complete=_complete_name)(func)
+
+
+def json_option(what: str = "a table") -> Callable[[F], F]:
+    return click.option("--json", "as_json", is_flag=True, help=f"Print JSON instead of {what}.")
+
+
+def echo(rt: Runtime, text: str) -> None:
+    """Output (tables, JSON) on stdout."""
+    click.echo(text, file=rt.env.stdout)

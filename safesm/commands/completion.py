@@ -5,9 +5,10 @@ from __future__ import annotations
 import click
 
 from ..complete import SHELLS
+from ._common import command
 
 
-@click.command()
+@command()
 @click.argument("shell", type=click.Choice(SHELLS))
 @click.pass_context
 def completion(ctx: click.Context, shell: str) -> None:

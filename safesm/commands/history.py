@@ -1,6 +1,6 @@
 """`safesm history scan|scrub`: find and remove secrets that already reached shell history.
 
-The logic (formats, rules, masking, the rewrite plan) is pure, in safesm/history.py;
+The logic (formats, rules, masking, the rewrite plan) is pure, in safesm/history/;
 this module reads the files, asks, and rewrites them atomically.
 """
 
@@ -17,10 +17,13 @@ from typing import Any
 
 import click
 
-from .. import hardening, history
-from ..config import Settings
-from ..errors import ConflictError, ExitCode, UsageError
-from ._common import notice, stdin_is_tty, warn
+from .. import hardening
+from ..errors import ConflictError, FindingsError, UsageError
+from ..history import SHELLS
+from ..history.formats import detect_shell
+from ..history.scan import Finding, digest, scan, scrub
+from ..runtime import Runtime
+from ._common import confirm_or_refuse, echo, group, pass_runtime
 
 NOT_SAVED_YET = ("A shell that is still open may not have saved its latest commands yet "
                  "(bash and zsh write them when they exit, unless told otherwise).")
@@ -63,7 +66,7 @@ class Scanned:
     target: Target
     data: bytes
     snapshot: Snapshot
-    findings: list[history.Finding]
+    findings: list[Finding]
 
 
 def _default_targets() -> list[tuple[Path, str | None]]:
@@ -85,8 +88,9 @@ def _read(path: Path) -> tuple[bytes, Snapshot]:
             data = fh.read()
             st = os.fstat(fh.fileno())
     except OSError as exc:
-        raise UsageError(f"cannot read {path}: {exc.strerror}.") from None
-    return data, Snapshot(st.st_size, st.st_mtime_ns, st.st_ino, history.digest(data))
+        raise UsageError(f"cannot read a history file given on the command line: "
+                         f"{exc.strerror}.") from None
+    return data, Snapshot(st.st_size, st.st_mtime_ns, st.st_ino, digest(data))
 
 
 def _targets(files: tuple[str, ...], shell: str | None) -> list[Target]:
@@ -105,9 +109,9 @@ def _scan(targets: list[Target]) -> list[Scanned]:
     scanned = []
     for target in targets:
         data, snapshot = _read(target.real)
-        shell = target.shell or history.detect_shell(target.real.name, data)
+        shell = target.shell or detect_shell(target.real.name, data)
         target = Target(target.path, target.real, shell)
-        scanned.append(Scanned(target, data, snapshot, history.scan(data, shell)))
+        scanned.append(Scanned(target, data, snapshot, scan(data, shell)))
     return scanned
 
 
@@ -115,31 +119,31 @@ def _entries(count: int) -> str:
     return f"{count} history entr{'y' if count == 1 else 'ies'}"
 
 
-def _finding_line(path: Path, finding: history.Finding) -> str:
+def _finding_line(path: Path, finding: Finding) -> str:
     return f"{path}:{finding.line}: [{finding.shell}] {','.join(finding.rules)}: {finding.command}"
 
 
-def _report(settings: Settings, scanned: list[Scanned]) -> None:
+def _report(rt: Runtime, scanned: list[Scanned]) -> None:
     """Findings on stdout, one per line; the summary and advice on stderr."""
     findings = [(s.target.path, f) for s in scanned for f in s.findings]
     for path, finding in findings:
-        click.echo(_finding_line(path, finding))
+        echo(rt, _finding_line(path, finding))
     files = sum(1 for s in scanned if s.findings)
-    notice(settings, f"safesm: {_entries(len(findings))} with secrets in {files} "
-                     f"file{'s' * (files != 1)}.")
+    rt.notice(f"safesm: {_entries(len(findings))} with secrets in {files} "
+              f"file{'s' * (files != 1)}.")
     if any(f.in_process_listing for _, f in findings):
-        warn(PS_NOTE)
+        rt.warn(PS_NOTE)
 
 
 def _options(func: Callable[..., Any]) -> Callable[..., Any]:
     """FILE... and --shell, shared by scan and scrub."""
-    func = click.option("--shell", type=click.Choice(history.SHELLS),
+    func = click.option("--shell", type=click.Choice(SHELLS),
                         help="The files' format (default: from the name, else the content).")(func)
     return click.argument("files", nargs=-1, metavar="[FILE]...",
                           type=click.Path(dir_okay=False))(func)
 
 
-@click.group("history")
+@group("history")
 def history_group() -> None:
     """Find and remove secrets that reached your shell history.
 
@@ -151,14 +155,13 @@ def history_group() -> None:
 @history_group.command("scan")
 @_options
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of lines.")
-@click.pass_obj
-def scan_cmd(settings: Settings, files: tuple[str, ...], shell: str | None,
-             as_json: bool) -> int:
+@pass_runtime
+def scan_cmd(rt: Runtime, files: tuple[str, ...], shell: str | None, as_json: bool) -> None:
     """Report history entries that carry a secret (masked). Exit 8 if any."""
     scanned = _scan(_targets(files, shell))
     findings = [f for s in scanned for f in s.findings]
     if as_json:
-        click.echo(json.dumps({
+        echo(rt, json.dumps({
             "files": [{"path": str(s.target.path), "shell": s.target.shell} for s in scanned],
             "findings": [{"path": str(s.target.path), "line": f.line, "shell": f.shell,
                           "rules": list(f.rules), "command": f.command}
@@ -166,17 +169,16 @@ def scan_cmd(settings: Settings, files: tuple[str, ...], shell: str | None,
             "visible_in_process_listings": any(f.in_process_listing for f in findings),
         }, indent=2))
     if not scanned:
-        notice(settings, "safesm: no shell history files found.")
+        rt.notice("safesm: no shell history files found.")
     elif findings:
         if not as_json:
-            _report(settings, scanned)
-        notice(settings, "Remove them with `safesm history scrub` (or keep the commands and "
-                         "hide the secrets with `safesm history scrub --mask`).")
-        return ExitCode.POLICY
+            _report(rt, scanned)
+        raise FindingsError(f"{_entries(len(findings))} in shell history carry a secret.",
+                            "Remove them with `safesm history scrub` (or keep the commands and "
+                            "hide the secrets with `safesm history scrub --mask`).")
     else:
-        notice(settings, "safesm: no secrets found in " +
-               ", ".join(str(s.target.path) for s in scanned) + ".\n" + NOT_SAVED_YET)
-    return ExitCode.OK
+        rt.notice("safesm: no secrets found in " +
+                  ", ".join(str(s.target.path) for s in scanned) + ".\n" + NOT_SAVED_YET)
 
 
 def _rewrite(item: Scanned, new: bytes) -> None:
@@ -219,16 +221,10 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def _confirm(count: int, mask: bool, yes: bool) -> bool:
-    if yes:
-        return True
-    what = "Mask the secrets in" if mask else "Remove"
-    if not stdin_is_tty():
-        raise UsageError("scrubbing needs confirmation; nothing was changed.",
-                         "Pass --yes to scrub from a script.")
-    from ..prompt import confirm
-
-    return confirm(f"{what} {_entries(count)}?")
+def _confirm(rt: Runtime, count: int, mask: bool, yes: bool) -> None:
+    if not yes:
+        what = "Mask the secrets in" if mask else "Remove"
+        confirm_or_refuse(rt, f"{what} {_entries(count)}?", "scrubbing", "--yes")
 
 
 @history_group.command("scrub")
@@ -236,9 +232,9 @@ def _confirm(count: int, mask: bool, yes: bool) -> bool:
 @click.option("--mask", is_flag=True,
               help="Keep the commands, with the secrets replaced by ****.")
 @click.option("-y", "--yes", is_flag=True, help="Do not ask for confirmation (scripts).")
-@click.pass_obj
-def scrub_cmd(settings: Settings, files: tuple[str, ...], shell: str | None, mask: bool,
-              yes: bool) -> int:
+@pass_runtime
+def scrub_cmd(rt: Runtime, files: tuple[str, ...], shell: str | None, mask: bool,
+              yes: bool) -> None:
     """Remove history entries that carry a secret (or mask the secret with --mask).
 
     Shows what will change (masked) and asks; scripts pass --yes. Each file is
@@ -247,31 +243,27 @@ def scrub_cmd(settings: Settings, files: tuple[str, ...], shell: str | None, mas
     """
     scanned = [s for s in _scan(_targets(files, shell)) if s.findings]
     if not scanned:
-        notice(settings, "safesm: no secrets found in shell history; nothing to scrub.\n"
-               + NOT_SAVED_YET)
-        return ExitCode.OK
+        rt.notice("safesm: no secrets found in shell history; nothing to scrub.\n"
+                  + NOT_SAVED_YET)
+        return
     for item in scanned:
         if not stat.S_ISREG(os.stat(item.target.real).st_mode):
             raise UsageError(f"{item.target.path} is not a regular file; nothing was changed.")
-    _report(settings, scanned)
-    count = sum(len(s.findings) for s in scanned)
-    if not _confirm(count, mask, yes):
-        click.echo("safesm: nothing was changed.", err=True)
-        return ExitCode.POLICY
+    _report(rt, scanned)
+    _confirm(rt, sum(len(s.findings) for s in scanned), mask, yes)
     failed: list[ConflictError] = []
     done: list[str] = []
     for item in scanned:
         try:
-            _rewrite(item, history.scrub(item.data, item.findings, mask))
+            _rewrite(item, scrub(item.data, item.findings, mask))
         except ConflictError as err:
             failed.append(err)
             continue
         done.append(item.target.shell)
         entries = _entries(len(item.findings))
-        click.echo(f"Masked the secrets of {entries} in {item.target.path}." if mask
-                   else f"Removed {entries} from {item.target.path}.", err=True)
+        rt.env.say(f"Masked the secrets of {entries} in {item.target.path}." if mask
+                   else f"Removed {entries} from {item.target.path}.")
     for shell_name in dict.fromkeys(done):
-        click.echo(RELOAD[shell_name], err=True)
+        rt.env.say(RELOAD[shell_name])
     if failed:
         raise ConflictError(" ".join(e.message for e in failed), failed[0].hint)
-    return ExitCode.OK

@@ -2,19 +2,23 @@
 
 A profile with role_arn and mfa_serial asks for an MFA code once per session lifetime;
 these commands start a session ahead of a script, show what is cached (never the
-credentials) and forget it. The work is in credcache.py, reached through aws.py.
+credentials) and forget it. The work is in aws/credcache.py.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import click
 
 from .. import render
 from ..config import Settings
-from ._common import notice
+from ..runtime import Runtime
+from ._common import echo, group, pass_runtime
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 def _complete_profiles(ctx: click.Context, param: click.Parameter, incomplete: str) -> Any:
@@ -23,7 +27,7 @@ def _complete_profiles(ctx: click.Context, param: click.Parameter, incomplete: s
     return profiles(ctx, param, incomplete)
 
 
-def _profile_option(help: str) -> Any:
+def _profile_option(help: str) -> Callable[[F], F]:
     return click.option("--profile", metavar="NAME", help=help,
                         shell_complete=_complete_profiles)
 
@@ -32,13 +36,13 @@ def _with_profile(settings: Settings, profile: str | None) -> Settings:
     return dataclasses.replace(settings, profile=profile) if profile else settings
 
 
-def _on_session(settings: Settings, action: Any) -> Any:
-    from .. import aws
+def _on_session(rt: Runtime, settings: Settings, action: Any) -> Any:
+    from ..aws.client import with_botocore_session
 
-    return aws.with_botocore_session(settings, action)
+    return with_botocore_session(settings, action, rt.notifier)
 
 
-@click.group()
+@group()
 def session() -> None:
     """Cached MFA / assume-role sessions (kept in the OS keyring, never in a file)."""
 
@@ -46,56 +50,56 @@ def session() -> None:
 @session.command()
 @_profile_option("Role profile to log in with (default: --profile before the command, "
                  "AWS_PROFILE, default).")
-@click.pass_obj
-def login(settings: Settings, profile: str | None) -> None:
+@pass_runtime
+def login(rt: Runtime, profile: str | None) -> None:
     """Ask for the MFA code now and keep the role session in the keyring."""
-    from .. import credcache
+    from ..aws import credcache
 
-    settings = _with_profile(settings, profile)
-    cached = _on_session(settings, lambda s: credcache.login(s, settings.quiet))
+    settings = _with_profile(rt.settings, profile)
+    cached = _on_session(rt, settings, lambda s: credcache.login(s, rt.notifier))
     now = credcache.now_utc()
     for item in cached:
-        notice(settings, f"Session for profile {item.profile} cached in the keyring; "
+        rt.notice(f"Session for profile {item.profile} cached in the keyring; "
                          f"{item.minutes_left(now)} min left.")
 
 
 @session.command()
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
-@click.pass_obj
-def status(settings: Settings, as_json: bool) -> None:
+@pass_runtime
+def status(rt: Runtime, as_json: bool) -> None:
     """Profiles with a cached session and the minutes left (never the credentials)."""
-    from .. import credcache
+    from ..aws import credcache
 
-    cached = _on_session(settings, lambda s: credcache.status(s, settings.quiet))
+    cached = _on_session(rt, rt.settings, lambda s: credcache.status(s, rt.notifier))
     now = credcache.now_utc()
     if as_json:
-        click.echo(render.to_json([{"profile": c.profile, "role": c.role, "expires": c.expires,
+        echo(rt, render.to_json([{"profile": c.profile, "role": c.role, "expires": c.expires,
                                     "minutes_left": c.minutes_left(now)} for c in cached]))
     elif cached:
-        click.echo(render.table(("PROFILE", "ROLE", "EXPIRES", "LEFT"), [
+        echo(rt, render.table(("PROFILE", "ROLE", "EXPIRES", "LEFT"), [
             (c.profile, c.role or "-", render.when(c.expires.astimezone()),
              f"{c.minutes_left(now)} min") for c in cached]))
     else:
-        notice(settings, "No cached sessions.")
+        rt.notice("No cached sessions.")
 
 
 @session.command()
 @_profile_option("Profile whose session to forget (default: --profile before the command, "
                  "AWS_PROFILE, default).")
 @click.option("--all", "all_", is_flag=True, help="Forget every cached session.")
-@click.pass_obj
-def clear(settings: Settings, profile: str | None, all_: bool) -> None:
+@pass_runtime
+def clear(rt: Runtime, profile: str | None, all_: bool) -> None:
     """Forget a cached session, so that the next run asks for the MFA code again."""
-    from .. import credcache
+    from ..aws import credcache
 
     if all_ and profile:
         from ..errors import UsageError
 
         raise UsageError("pass either --profile or --all, not both.")
-    settings = _with_profile(settings, profile)
-    cleared = _on_session(settings, lambda s: credcache.clear(
-        s, None if all_ else [credcache.selected_profile(s)], settings.quiet))
+    settings = _with_profile(rt.settings, profile)
+    cleared = _on_session(rt, settings, lambda s: credcache.clear(
+        s, None if all_ else [credcache.selected_profile(s)], rt.notifier))
     if cleared:
-        notice(settings, f"Cleared the cached session of {', '.join(cleared)}.")
+        rt.notice(f"Cleared the cached session of {', '.join(cleared)}.")
     else:
-        notice(settings, "No cached session to clear.")
+        rt.notice("No cached session to clear.")

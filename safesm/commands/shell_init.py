@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import click
 
-from ..history import SHELLS, snippet
+from ..history import SHELLS
+from ..history.shell_init import snippet
+from ._common import command
 
 
-@click.command("shell-init")
+@command("shell-init")
 @click.argument("shell", type=click.Choice(SHELLS), metavar="bash|zsh|fish")
 def shell_init(shell: str) -> None:
     """Print shell code that keeps commands carrying secrets out of history.

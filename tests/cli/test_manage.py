@@ -68,7 +68,7 @@ def test_versions(run, sm):
 def test_delete_from_a_script_needs_yes(run, sm):
     sm.create_secret(Name="d", SecretString="v")
     r = run("delete", "d")
-    assert r.exit_code == 2
+    assert r.exit_code == 5  # the one confirmation rule
     assert "--yes" in r.stderr
     assert "DeletedDate" not in sm.describe_secret(SecretId="d")
 

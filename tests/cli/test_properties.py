@@ -14,7 +14,7 @@ import json
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from safesm import history
+from safesm.history import SHELLS
 from tests.properties import CLI, history_bytes, name_oracle, names, policies
 
 from .conftest import names as secret_names
@@ -106,7 +106,7 @@ def test_policy_lint_of_any_json_exits_0_or_8(run, tmp_path, doc, account):
 
 
 @CLI
-@given(data=history_bytes, shell=st.sampled_from([None, *history.SHELLS]))
+@given(data=history_bytes, shell=st.sampled_from([None, *SHELLS]))
 def test_history_scan_of_any_file_exits_0_or_8(run, tmp_path, data, shell):
     path = tmp_path / "some_history"
     path.write_bytes(data)

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import pytest
 
-from safesm import credcache
-
 ROLE_CONFIG = """
 [default]
 region = us-east-1
@@ -26,7 +24,6 @@ def no_keyring(monkeypatch):
     """No Secret Service (keyrings.alt is installed, and must not be picked instead)."""
     monkeypatch.delenv("DBUS_SESSION_BUS_ADDRESS", raising=False)
     monkeypatch.delenv("PYTHON_KEYRING_BACKEND", raising=False)
-    monkeypatch.setattr(credcache, "_told", set())
 
 
 @pytest.fixture

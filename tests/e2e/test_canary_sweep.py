@@ -4,12 +4,13 @@ Every command runs as the installed `safesm`, through pipes and in a real pty, w
 real X clipboard (Xvfb + xclip), a real Secret Service (MFA role sessions), default
 policies on create, and shell history scan/scrub. The canary may appear only where
 printing was asked for (stdout of a pipe, `--print` on a terminal) and in the clipboard
-until its timeout. It must never appear in:
+until its clearer is done (told so with SIGTERM rather than waited for). It must never
+appear in:
 - stderr or the terminal screen, including every `--debug` log;
 - /proc/PID/cmdline or /proc/PID/environ of any process safesm started while it ran
   (clipboard helpers, the detached clearer, the name-cache refresher);
 - any file under the test's HOME or TMPDIR (history files are scrubbed by then);
-- the clipboard after the timeout.
+- the clipboard once the clearer is done.
 Add each new value-touching command here as it lands.
 """
 
@@ -24,10 +25,9 @@ import pytest
 
 from .conftest import ProcessWatcher, files_containing, run_watched
 from .test_clipboard import (  # noqa: F401 (xserver is a fixture)
+    clear_now,
     clipboard,
-    no_clearer_left,
     processes_with,
-    wait_for,
     xserver,
 )
 from .test_session import (  # noqa: F401 (role_profile, secret_service are fixtures)
@@ -41,7 +41,7 @@ from .test_session import (  # noqa: F401 (role_profile, secret_service are fixt
 
 pytestmark = pytest.mark.e2e
 
-CLIP = "2"  # seconds the clipboard holds the value
+CLIP = "600"  # seconds the clipboard would hold the value; clear_now() cuts it short
 
 
 class Sweep:
@@ -133,7 +133,7 @@ def test_canary_sweep(aws, sm, safesm_bin, canary, terminal, tmp_path, xserver, 
     s.pipe("get", "p/file", "p/dash", prints=True)  # several at once, as JSON
     s.pipe("--debug", "get", "p/file", "--clip", "--clip-timeout", CLIP)
     assert clipboard() == needle
-    assert wait_for(no_clearer_left)
+    assert clear_now()
     assert clipboard() != needle
 
     # metadata commands never carry it
@@ -151,7 +151,7 @@ def test_canary_sweep(aws, sm, safesm_bin, canary, terminal, tmp_path, xserver, 
                                       ("Overwrite", "y\r")])
     s.pty("get", "p/file", "--clip-timeout", CLIP, answers=[], expect_after="Copied")
     assert clipboard() == needle
-    assert wait_for(no_clearer_left)
+    assert clear_now()
     assert clipboard() != needle
     s.pty("get", "p/file", "--print", answers=[], prints=True)
 
@@ -163,7 +163,7 @@ def test_canary_sweep(aws, sm, safesm_bin, canary, terminal, tmp_path, xserver, 
     assert needle not in json.dumps(stored_entry()).encode()
     s.pipe("--profile", PROFILE, "--debug", "get", "app/db", prints=True)
     s.pipe("session", "status", "--json")
-    assert wait_for(no_clearer_left)
+    assert clear_now()
 
     # shell history: found, reported masked, scrubbed away
     history = Path(os.environ["HOME"]) / ".bash_history"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 import fcntl
 import json
 import os
@@ -20,7 +21,8 @@ from .conftest import files_containing, run_watched
 
 pytestmark = pytest.mark.e2e
 
-TIMEOUT = "2"  # seconds; every wait below allows several times this
+TIMEOUT = "600"  # seconds: long enough that only clear_now() (SIGTERM) ends the wait
+REAL = 2  # the timeouts that are waited out, where the test must see the value first
 
 
 # --- the rig: our own Xvfb, xclip, and a way to find the clearers we caused ----------
@@ -100,11 +102,22 @@ def clearers() -> list[int]:
     """The clearers this test started (found by the test's own HOME)."""
     marker = f"HOME={os.environ['HOME']}".encode()
     return [pid for pid in processes_with(marker)
-            if b"safesm.clearer" in _proc_read(pid, "cmdline")]
+            if b"safesm.clipboard.clearer" in _proc_read(pid, "cmdline")]
 
 
 def no_clearer_left() -> bool:
     return not clearers()
+
+
+def clear_now() -> bool:
+    """Tell this test's clearers the time is up (SIGTERM, as a logout script may) instead
+    of waiting out their timeout; True once they have done their clearing and exited."""
+    pids = clearers()
+    assert pids, "no clearer is waiting"
+    for pid in pids:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGTERM)
+    return wait_for(no_clearer_left)
 
 
 @pytest.fixture
@@ -143,12 +156,23 @@ def test_terminal_get_copies_then_restores(xserver, secret, terminal, before):
     if before:
         user_copies(before)
     t = terminal("get", "db/prod", "--clip-timeout", TIMEOUT)
-    t.expect("Copied db/prod to the clipboard; clearing in 2 s.")
+    t.expect("Copied db/prod to the clipboard; clearing in 600 s.")
     assert t.finish() == 0
     assert secret not in t.screen
     assert clipboard() == secret
-    assert wait_for(no_clearer_left)
+    assert clear_now()
     assert clipboard() == before  # None: emptied, as it was
+
+
+def test_the_timeout_restores_on_its_own(xserver, secret, safesm_bin):
+    """No signal: the clearer's own clock. REAL seconds leave time to see the value."""
+    user_copies(b"before")
+    started = time.monotonic()
+    assert get(safesm_bin, "db/prod", "--clip", timeout=str(REAL)).returncode == 0
+    assert clipboard() == secret
+    assert wait_for(lambda: clipboard() == b"before", timeout=REAL + 10, every=0.05)
+    assert time.monotonic() - started >= REAL
+    assert wait_for(no_clearer_left)
 
 
 def test_user_copy_before_the_timeout_survives(xserver, secret, safesm_bin):
@@ -157,7 +181,7 @@ def test_user_copy_before_the_timeout_survives(xserver, secret, safesm_bin):
     assert result.returncode == 0 and result.stdout == b""
     assert clipboard() == secret
     user_copies(b"something else")
-    assert wait_for(no_clearer_left)
+    assert clear_now()
     assert clipboard() == b"something else"
 
 
@@ -184,7 +208,7 @@ def test_sigkill_right_after_copying_still_restores(xserver, secret, safesm_bin)
         os.close(r)
     assert proc.returncode == -signal.SIGKILL
     assert len(clearers()) == 1
-    assert wait_for(no_clearer_left)
+    assert clear_now()
     assert clipboard() == b"before"
 
 
@@ -193,9 +217,11 @@ def test_terminal_closing_does_not_stop_the_clearer(xserver, secret, safesm_bin)
     child = pexpect.spawn(safesm_bin, ["get", "db/prod", "--clip-timeout", TIMEOUT],
                           env=dict(os.environ), timeout=20)
     child.expect("Copied db/prod")
+    [pid] = clearers()
     child.close(force=True)  # hang up the terminal
     assert clipboard() == secret
-    assert wait_for(no_clearer_left)
+    assert clearers() == [pid]  # the hangup did not stop it
+    assert clear_now()
     assert clipboard() == b"before"
 
 
@@ -203,48 +229,68 @@ def test_second_get_replaces_the_pending_clearer(xserver, aws, sm, safesm_bin, c
     sm.create_secret(Name="first", SecretString=canary + "-1")
     sm.create_secret(Name="second", SecretString=canary + "-2")
     user_copies(b"before safesm")
-    assert get(safesm_bin, "first", "--clip", timeout="60").returncode == 0
+    assert get(safesm_bin, "first", "--clip").returncode == 0
     first = clearers()
     assert len(first) == 1
     assert get(safesm_bin, "second", "--clip").returncode == 0
     assert wait_for(lambda: not _alive(first[0]))
     assert len(clearers()) == 1
     assert clipboard() == (canary + "-2").encode()
-    assert wait_for(no_clearer_left)
+    assert clear_now()
     assert clipboard() == b"before safesm"
 
 
 def test_sigterm_makes_the_clearer_clear_now(xserver, secret, safesm_bin):
     user_copies(b"before")
-    assert get(safesm_bin, "db/prod", "--clip", timeout="600").returncode == 0
+    assert get(safesm_bin, "db/prod", "--clip").returncode == 0
     [pid] = clearers()
     os.kill(pid, signal.SIGTERM)
     assert wait_for(no_clearer_left, timeout=5)
     assert clipboard() == b"before"
 
 
+def test_sigterm_before_the_copy_is_reported_is_kept(xserver, safesm_bin, canary):
+    """Driven as the CLI drives it (orders, "ready", copy, "copied"): a SIGTERM that comes
+    before "copied" neither kills the clearer, which would strand the value, nor is lost."""
+    from safesm.clipboard import copying, state
+
+    user_copies(b"before")
+    value, salt = canary.encode(), os.urandom(32)
+    orders = {"mode": "local", "timeout": 600, "backend": "xclip", "salt": salt.hex(),
+              "digest": state.salted_digest(salt, value).hex(),
+              "dir": str(state.state_dir(os.environ)), "key": state.clearer_key("xclip", xserver)}
+    handle = copying.start_clearer(orders)
+    [pid] = clearers()
+    os.kill(pid, signal.SIGTERM)
+    user_copies(value)  # the copy, as the CLI makes it
+    assert _alive(pid)
+    handle.confirm()
+    assert wait_for(no_clearer_left)
+    assert clipboard() == b"before"
+    handle.proc.wait(10)
+
+
 def test_zero_timeout_never_clears(xserver, secret, safesm_bin):
     result = get(safesm_bin, "db/prod", "--clip", timeout="0")
     assert result.returncode == 0
     assert b"will not be cleared" in result.stderr
-    assert clearers() == []
-    time.sleep(2.5)
-    assert clipboard() == secret
+    assert clearers() == []  # none was started (it would be there before the copy)
+    assert clipboard() == secret  # so only the user's next copy replaces it
 
 
 def test_timeout_from_environment_and_config(xserver, secret, safesm_bin, monkeypatch,
                                              isolated_env):
     config = isolated_env / ".config" / "safesm"
     config.mkdir(parents=True)
-    (config / "config.toml").write_text("clip_timeout = 3\n")
+    (config / "config.toml").write_text("clip_timeout = 301\n")
     result = subprocess.run([safesm_bin, "get", "db/prod", "--clip"], capture_output=True,
                             timeout=30)
-    assert b"clearing in 3 s." in result.stderr
-    monkeypatch.setenv("SAFESM_CLIP_TIME", "2")
+    assert b"clearing in 301 s." in result.stderr
+    monkeypatch.setenv("SAFESM_CLIP_TIME", "302")
     result = subprocess.run([safesm_bin, "get", "db/prod", "--clip"], capture_output=True,
                             timeout=30)
-    assert b"clearing in 2 s." in result.stderr
-    assert wait_for(no_clearer_left)
+    assert b"clearing in 302 s." in result.stderr
+    assert clear_now()
 
 
 def test_field_goes_to_the_clipboard(xserver, aws, sm, safesm_bin, canary):
@@ -253,7 +299,7 @@ def test_field_goes_to_the_clipboard(xserver, aws, sm, safesm_bin, canary):
     assert result.returncode == 0
     assert result.stderr.decode().startswith("Copied the password field of j to the clipboard")
     assert clipboard() == canary.encode()
-    assert wait_for(no_clearer_left)
+    assert clear_now()
 
 
 # --- where the value must never be -----------------------------------------------------
@@ -274,14 +320,14 @@ def test_value_never_in_argv_environ_or_stderr(xserver, secret, safesm_bin, isol
     marker = f"DISPLAY={xserver}".encode()
     around = [pid for pid in processes_with(marker) if pid != os.getpid()]
     names = {pid: _proc_read(pid, "cmdline") for pid in around}
-    assert any(b"safesm.clearer" in c for c in names.values()), names
+    assert any(b"safesm.clipboard.clearer" in c for c in names.values()), names
     assert any(c.startswith(b"xclip") for c in names.values()), names
     for pid in around:
         environ = _proc_read(pid, "environ")
         # Unreadable only where the clearer made itself non-dumpable and we are not root.
         assert environ or os.geteuid() != 0, f"{pid} environ unreadable"
         assert secret not in names[pid] + environ, names[pid]
-    assert wait_for(no_clearer_left)
+    assert clear_now()
     home, tmp = Path(os.environ["HOME"]), Path(os.environ["TMPDIR"])
     run = Path(os.environ["XDG_RUNTIME_DIR"])
     assert files_containing(home, secret) == files_containing(tmp, secret) == []
@@ -296,7 +342,7 @@ def test_state_files_hold_neither_value_nor_old_clipboard(xserver, secret, safes
     assert sorted(p.suffix for p in run.iterdir()) == [".lock", ".sock"]
     assert files_containing(run, b"old-clipboard-text") == []
     assert files_containing(run, secret) == []
-    assert wait_for(no_clearer_left)
+    assert clear_now()
     assert [p.suffix for p in run.iterdir()] == [".lock"]  # the socket is gone
 
 
@@ -411,7 +457,7 @@ def test_restores_on_a_session_bus_without_klipper(xserver, session_bus, secret,
     user_copies(b"before")
     assert get(safesm_bin, "db/prod", "--clip").returncode == 0
     assert clipboard() == secret
-    assert wait_for(no_clearer_left)
+    assert clear_now()
     assert clipboard() == b"before"
 
 
@@ -462,7 +508,7 @@ def klipper(session_bus):
 def test_klipper_history_holding_the_value_is_cleared(xserver, klipper, secret, safesm_bin):
     service = klipper([b"older entry", secret])
     assert get(safesm_bin, "db/prod", "--clip").returncode == 0
-    assert wait_for(no_clearer_left)
+    assert clear_now()
     service.kill()
     assert service.stdout.read() == b"cleared\n"
 
@@ -471,7 +517,7 @@ def test_klipper_history_without_the_value_is_left_alone(xserver, klipper, secre
                                                          safesm_bin):
     service = klipper([b"older entry", b"another"])
     assert get(safesm_bin, "db/prod", "--clip").returncode == 0
-    assert wait_for(no_clearer_left)
+    assert clear_now()
     service.kill()
     assert service.stdout.read() == b""
 
@@ -522,15 +568,16 @@ def test_osc52_inside_tmux_uses_passthrough(remote, secret, terminal, monkeypatc
 
 
 def test_osc52_sends_an_empty_copy_after_the_timeout(remote, secret, safesm_bin):
-    """The session (a shell) lives on after get: the clearer empties the remote clipboard."""
-    script = f"'{safesm_bin}' get db/prod --osc52 --clip-timeout {TIMEOUT}; sleep 8"
+    """The session (a shell) lives on after get: the clearer empties the remote clipboard
+    on its own clock. The pty keeps the order, so the shortest timeout (1 s) is safe."""
+    script = f"'{safesm_bin}' get db/prod --osc52 --clip-timeout 1; sleep 8"
+    started = time.monotonic()
     shell = pexpect.spawn("bash", ["--norc", "-c", script], env=dict(os.environ), timeout=20)
     try:
         shell.expect_exact(osc52(secret))
-        shell.expect_exact("clearing in 2 s")
-        started = time.monotonic()
+        shell.expect_exact("clearing in 1 s")
         shell.expect_exact(osc52(b""))
-        assert time.monotonic() - started > 1.0
+        assert time.monotonic() - started >= 1.0
         assert wait_for(no_clearer_left)
     finally:
         shell.close(force=True)

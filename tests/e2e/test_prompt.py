@@ -104,7 +104,7 @@ def test_delete_on_a_terminal_wants_the_name_typed(aws, sm, terminal):
     t = terminal("delete", "db/prod")
     t.expect("Type the secret's name")
     t.type("db/pro\r")
-    assert t.finish() == 2
+    assert t.finish() == 5  # the one confirmation rule
     assert "DeletedDate" not in sm.describe_secret(SecretId="db/prod")
     t = terminal("delete", "db/prod")
     t.expect("Type the secret's name")

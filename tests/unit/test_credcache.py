@@ -6,14 +6,19 @@ in tests/e2e/test_session.py.
 
 from __future__ import annotations
 
+import io
 import json
 from datetime import datetime, timedelta, timezone
 
 import pytest
 from botocore.credentials import AssumeRoleCredentialFetcher, Credentials
 
-from safesm import credcache, hardening
+from safesm import hardening
+from safesm.aws import credcache
+from safesm.config import Settings
 from safesm.errors import AuthError, ExitCode
+from safesm.redact import Redactor
+from safesm.runtime import Environment, Runtime
 
 NOW = datetime(2030, 1, 1, 12, 0, tzinfo=timezone.utc)
 SERIAL = "arn:aws:iam::123456789012:mfa/alice"
@@ -53,16 +58,12 @@ class BrokenKeyring(MemoryKeyring):
     set_password = get_password  # type: ignore[assignment]
 
 
-@pytest.fixture(autouse=True)
-def fresh_notices(monkeypatch):
-    monkeypatch.setattr(credcache, "_told", set())
-
-
 def cache_over(backend, notes: list[str] | None = None, fresh: bool = False,
-               profile: str = "mfa") -> credcache.KeyringCache:
+               profile: str = "mfa", notify=None) -> credcache.KeyringCache:
     reason = None if backend is not None else "no keyring back end is available"
-    return credcache.KeyringCache(profile, (notes if notes is not None else []).append,
-                                  fresh=fresh, opener=lambda: (backend, reason))
+    notify = notify or (notes if notes is not None else []).append
+    return credcache.KeyringCache(profile, notify, fresh=fresh,
+                                  opener=lambda: (backend, reason))
 
 
 # pure rules -------------------------------------------------------------------
@@ -182,11 +183,14 @@ def test_fresh_cache_ignores_what_is_stored_but_replaces_it():
 
 
 def test_no_backend_caches_in_memory_and_says_so_once():
-    notes: list[str] = []
-    first, second = cache_over(None, notes), cache_over(None, notes)
+    """Two caches in one run (Secrets Manager and STS clients) share the run's notices."""
+    err = io.StringIO()
+    rt = Runtime(Settings(), Environment(stderr=err))
+    first, second = cache_over(None, notify=rt.tell_once), cache_over(None, notify=rt.tell_once)
     first["k1"] = response(datetime.now(timezone.utc) + timedelta(hours=1))
     assert "k1" in first
     assert "k1" not in second  # nothing outlives the cache object
+    notes = err.getvalue().splitlines()
     assert len(notes) == 1
     assert "not cached" in notes[0] and "no keyring back end" in notes[0]
 
@@ -297,7 +301,7 @@ def session_for(tmp_path, monkeypatch, profile: str):
 
 def test_install_fills_the_assume_role_providers_hooks(tmp_path, monkeypatch):
     session = session_for(tmp_path, monkeypatch, "mfa")
-    cache = credcache.install(session)
+    cache = credcache.install(session, print)
     provider = session.get_component("credential_provider").get_provider("assume-role")
     assert provider.cache is cache and isinstance(cache, credcache.KeyringCache)
     assert isinstance(provider._prompter, credcache.MfaPrompter)
@@ -306,7 +310,7 @@ def test_install_fills_the_assume_role_providers_hooks(tmp_path, monkeypatch):
 
 def test_install_leaves_plain_profiles_alone(tmp_path, monkeypatch):
     session = session_for(tmp_path, monkeypatch, "plain")
-    assert credcache.install(session) is None
+    assert credcache.install(session, print) is None
     provider = session.get_component("credential_provider").get_provider("assume-role")
     assert not isinstance(provider.cache, credcache.KeyringCache)
 
@@ -323,7 +327,7 @@ def test_minutes_left_never_negative():
 def test_debug_redaction_covers_sts_credentials():
     body = ("<Credentials><AccessKeyId>ASIA1</AccessKeyId><SecretAccessKey>s3cr3t/key+</"
             "SecretAccessKey><SessionToken>tok==</SessionToken></Credentials>")
-    text = hardening.redact_text(body + "\nx-amz-security-token:tok==\n"
+    text = Redactor().redact(body + "\nx-amz-security-token:tok==\n"
                                  "{'X-Amz-Security-Token': b'tok=='}")
     assert "s3cr3t" not in text and "tok==" not in text
     assert "ASIA1" in text  # the access key id is an identifier, not a secret

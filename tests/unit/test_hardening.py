@@ -7,6 +7,7 @@ import logging
 import resource
 
 from safesm import hardening
+from safesm.redact import Redactor
 from safesm.values import SecretValue
 
 
@@ -14,8 +15,11 @@ def record(msg, *args, name="botocore.parsers"):
     return logging.LogRecord(name, logging.DEBUG, __file__, 1, msg, args, None)
 
 
-def filtered(rec) -> str:
-    assert hardening.RedactingFilter().filter(rec)
+REDACTOR = Redactor()
+
+
+def filtered(rec, redactor: Redactor = REDACTOR) -> str:
+    assert hardening.RedactingFilter(redactor).filter(rec)
     return rec.getMessage()
 
 
@@ -42,9 +46,19 @@ def test_request_params_dict_is_scrubbed():
 
 
 def test_held_values_are_masked_in_any_text():
-    hardening.remember(SecretValue(b"canary-held\n\"z"))
-    out = filtered(record("free text canary-held\\n\\\"z and %s", b"canary-held\n\"z"))
+    redactor = Redactor()
+    redactor.remember(SecretValue(b"canary-held\n\"z"))
+    out = filtered(record("free text canary-held\\n\\\"z and %s", b"canary-held\n\"z"),
+                   redactor)
     assert "canary-held" not in out
+
+
+def test_held_values_belong_to_one_run():
+    """Per-run state: what one run held is not masked (or kept) by another."""
+    first, second = Redactor(), Redactor()
+    first.remember(SecretValue(b"canary-run-one"))
+    assert "canary-run-one" not in first.redact("x canary-run-one y")
+    assert second.redact("x canary-run-one y") == "x canary-run-one y"
 
 
 def test_unparseable_body_with_secret_key_is_withheld():

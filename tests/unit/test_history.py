@@ -7,8 +7,13 @@ import re
 
 import pytest
 
-from safesm import history as h
 from safesm.cli import VALUE_OPTIONS
+from safesm.history import SHELLS
+from safesm.history.formats import detect_shell
+from safesm.history.patterns import to_regex
+from safesm.history.rules import RULES, SAFESM_VALUE_OPTIONS
+from safesm.history.scan import Finding, scan, scrub
+from safesm.history.shell_init import snippet
 
 S = "hunter2-CANARY-7f3a"  # the secret planted in every risky sample
 
@@ -118,16 +123,16 @@ def fish_file(*cmds: str) -> bytes:
 FORMATS = {"bash": bash_file, "zsh": zsh_file, "fish": fish_file}
 
 
-def assert_no_secret(finding: h.Finding) -> None:
+def assert_no_secret(finding: Finding) -> None:
     assert "CANARY" not in finding.command
     assert "CANARY" not in repr(finding)
 
 
 @pytest.mark.parametrize(("cmd", "rule", "masked"), FLAGGED)
-@pytest.mark.parametrize("shell", h.SHELLS)
+@pytest.mark.parametrize("shell", SHELLS)
 def test_flagged_in_every_format(shell, cmd, rule, masked):
     data = FORMATS[shell]("ls", cmd, "cd /tmp")
-    [finding] = h.scan(data, shell)
+    [finding] = scan(data, shell)
     assert rule in finding.rules
     assert finding.command == masked
     assert finding.shell == shell
@@ -135,88 +140,88 @@ def test_flagged_in_every_format(shell, cmd, rule, masked):
 
 
 @pytest.mark.parametrize("cmd", NOT_FLAGGED)
-@pytest.mark.parametrize("shell", h.SHELLS)
+@pytest.mark.parametrize("shell", SHELLS)
 def test_not_flagged(shell, cmd):
-    assert h.scan(FORMATS[shell](cmd), shell) == []
+    assert scan(FORMATS[shell](cmd), shell) == []
 
 
 def test_ps_note_only_for_commands_that_ran_as_a_process():
-    [export] = h.scan(bash_file(f"export DB_PASSWORD={S}"), "bash")
-    [aws] = h.scan(bash_file(f"aws secretsmanager create-secret --secret-string {S}"), "bash")
+    [export] = scan(bash_file(f"export DB_PASSWORD={S}"), "bash")
+    [aws] = scan(bash_file(f"aws secretsmanager create-secret --secret-string {S}"), "bash")
     assert not export.in_process_listing
     assert aws.in_process_listing
 
 
 def test_bash_timestamps_are_part_of_the_entry_and_lines_are_counted():
     data = bash_file("ls", f"export DB_PASSWORD={S}", "pwd", stamps=True)
-    [finding] = h.scan(data, "bash")
+    [finding] = scan(data, "bash")
     assert finding.line == 4
-    cleaned = h.scrub(data, [finding])
+    cleaned = scrub(data, [finding])
     assert cleaned == b"#1700000000\nls\n#1700000002\npwd\n"
 
 
 def test_bash_multiline_entry_after_a_timestamp():
     data = (b"#1700000000\nls\n#1700000001\nvault kv put secret/x \\\n  password="
             + S.encode() + b"\n#1700000002\npwd\n")
-    [finding] = h.scan(data, "bash")
+    [finding] = scan(data, "bash")
     assert finding.line == 5 and finding.rules[0] == "vault-kv-put"
-    assert h.scrub(data, [finding]) == b"#1700000000\nls\n#1700000002\npwd\n"
+    assert scrub(data, [finding]) == b"#1700000000\nls\n#1700000002\npwd\n"
 
 
 def test_bash_untimed_line_after_a_timed_one_is_kept():
     """HISTTIMEFORMAT unset in one terminal: its lines follow a timestamped one. Keep them."""
     data = b"#1700000000\necho kept\nexport DB_PASSWORD=" + S.encode() + b"\necho kept too\n"
-    [finding] = h.scan(data, "bash")
-    assert h.scrub(data, [finding]) == b"#1700000000\necho kept\necho kept too\n"
+    [finding] = scan(data, "bash")
+    assert scrub(data, [finding]) == b"#1700000000\necho kept\necho kept too\n"
 
 
 def test_bash_removes_only_the_touched_line_not_the_one_before():
     data = b"#1700000000\nls\nPGPASSWORD=" + S.encode() + b" psql\n"
-    [finding] = h.scan(data, "bash")
+    [finding] = scan(data, "bash")
     assert finding.line == 3
-    assert h.scrub(data, [finding]) == b"#1700000000\nls\n"
+    assert scrub(data, [finding]) == b"#1700000000\nls\n"
 
 
 def test_bash_without_trailing_newline():
     data = b"ls\nexport DB_PASSWORD=" + S.encode()
-    [finding] = h.scan(data, "bash")
-    assert h.scrub(data, [finding]) == b"ls\n"
-    assert h.scrub(data, [finding], mask=True) == b"ls\nexport DB_PASSWORD=****"
+    [finding] = scan(data, "bash")
+    assert scrub(data, [finding]) == b"ls\n"
+    assert scrub(data, [finding], mask=True) == b"ls\nexport DB_PASSWORD=****"
 
 
 def test_zsh_multiline_entry_and_continuation():
     data = zsh_file("ls", f"vault kv put secret/x \\\n  password={S}", "pwd")
     assert b"\\\\\n  password" in data  # the typed backslash-newline, then zsh's own
-    [finding] = h.scan(data, "zsh")
+    [finding] = scan(data, "zsh")
     assert finding.line == 3
     assert finding.command == "vault kv put secret/x \\\\n  password=****"
-    assert h.scrub(data, [finding]) == b": 1700000000:0;ls\n: 1700000002:0;pwd\n"
+    assert scrub(data, [finding]) == b": 1700000000:0;ls\n: 1700000002:0;pwd\n"
 
 
 def test_zsh_metafied_bytes_as_zsh_wrote_them():
     # Captured from zsh 5.9: `echo café 日本 export DB_PASSWORD=päss•w`, then `echo done`.
     data = (b": 1795897940:0;echo caf\xc3\xa9 \xe6\x83\xb7\xa5\xe6\x83\xbc\xac export "
             b"DB_PASSWORD=p\xc3\xa4ss\xe2\x80\x83\x82w\n: 1795897940:0;echo done\n")
-    [finding] = h.scan(data, "zsh")
+    [finding] = scan(data, "zsh")
     assert finding.command == "echo café 日本 export DB_PASSWORD=****"
-    masked = h.scrub(data, [finding], mask=True)
+    masked = scrub(data, [finding], mask=True)
     assert masked == (b": 1795897940:0;echo caf\xc3\xa9 \xe6\x83\xb7\xa5\xe6\x83\xbc\xac "
                       b"export DB_PASSWORD=****\n: 1795897940:0;echo done\n")
-    assert h.scrub(data, [finding]) == b": 1795897940:0;echo done\n"
+    assert scrub(data, [finding]) == b": 1795897940:0;echo done\n"
 
 
 def test_zsh_metafied_secret_marker_is_decoded_before_matching():
     # "AKIA" + 16 characters where a metafied byte hides nothing: 0x83 0x61 is 'A'.
     data = b": 1:0;echo AKIA\x83\x61BCDEFGHIJKLMNOP\n"
-    [finding] = h.scan(data, "zsh")
+    [finding] = scan(data, "zsh")
     assert finding.command == "echo AKIA****"
-    assert h.scrub(data, [finding], mask=True) == b": 1:0;echo AKIA****\n"
+    assert scrub(data, [finding], mask=True) == b": 1:0;echo AKIA****\n"
 
 
 def test_zsh_plain_format_without_timestamps():
     data = f"ls\nexport API_TOKEN={S}\npwd\n".encode()
-    [finding] = h.scan(data, "zsh")
-    assert h.scrub(data, [finding]) == b"ls\npwd\n"
+    [finding] = scan(data, "zsh")
+    assert scrub(data, [finding]) == b"ls\npwd\n"
 
 
 def test_fish_escaped_newlines_and_backslashes():
@@ -225,34 +230,34 @@ def test_fish_escaped_newlines_and_backslashes():
             b"- cmd: echo 'multi\\nline' DB_PASSWORD=" + S.encode() + b"\n  when: 1795897949\n"
             b"  paths:\n    - /tmp\n"
             b"- cmd: exit\n  when: 1795897950\n")
-    [finding] = h.scan(data, "fish")
+    [finding] = scan(data, "fish")
     assert finding.line == 3
     assert finding.command == "echo 'multi\\nline' DB_PASSWORD=****"
-    assert h.scrub(data, [finding]) == (
+    assert scrub(data, [finding]) == (
         b"- cmd: echo 'a\\\\\\\\b' caf\xc3\xa9\n  when: 1795897949\n"
         b"- cmd: exit\n  when: 1795897950\n")
 
 
 def test_fish_secret_split_by_an_escape_is_masked_whole():
     data = fish_file(f"export X_TOKEN='{S}\\tail\nnext'")
-    [finding] = h.scan(data, "fish")
-    masked = h.scrub(data, [finding], mask=True)
+    [finding] = scan(data, "fish")
+    masked = scrub(data, [finding], mask=True)
     assert masked == b"- cmd: export X_TOKEN='****'\n  when: 1700000000\n"
 
 
-@pytest.mark.parametrize("shell", h.SHELLS)
+@pytest.mark.parametrize("shell", SHELLS)
 def test_scrub_keeps_every_other_entry_byte_for_byte(shell):
     others = ["ls -la", "echo 'ünïcødé ✓'", "git log --oneline", "cd /tmp && make"]
     risky = [c for c, _, _ in FLAGGED[:4]]
     chunks = [(cmd, FORMATS[shell](cmd)) for pair in zip(others, risky, strict=True)
               for cmd in pair]
     data = b"".join(chunk for _, chunk in chunks)
-    findings = h.scan(data, shell)
+    findings = scan(data, shell)
     assert len(findings) == 4
-    assert h.scrub(data, findings) == b"".join(c for cmd, c in chunks if cmd in others)
-    masked = h.scrub(data, findings, mask=True)
+    assert scrub(data, findings) == b"".join(c for cmd, c in chunks if cmd in others)
+    masked = scrub(data, findings, mask=True)
     assert S.encode() not in masked
-    assert h.scan(masked, shell) == []  # a masked secret is not reported again
+    assert scan(masked, shell) == []  # a masked secret is not reported again
     for cmd, chunk in chunks:
         if cmd in others:
             assert chunk in masked
@@ -260,7 +265,7 @@ def test_scrub_keeps_every_other_entry_byte_for_byte(shell):
 
 def test_printable_escapes_terminal_control_bytes():
     data = bash_file(f"export DB_PASSWORD={S} \x1b[2J\x07")
-    [finding] = h.scan(data, "bash")
+    [finding] = scan(data, "bash")
     assert "\x1b" not in finding.command and "\x07" not in finding.command
     assert finding.command == "export DB_PASSWORD=**** \\x1b[2J\\x07"
 
@@ -273,7 +278,7 @@ def test_printable_escapes_terminal_control_bytes():
      ("hist", b"\xff\xfe garbage", "bash")],
 )
 def test_detect_shell(name, data, shell):
-    assert h.detect_shell(name, data) == shell
+    assert detect_shell(name, data) == shell
 
 
 # --------------------------------------------------------------------------- one source
@@ -284,16 +289,16 @@ CORPUS = [c for c, _, _ in FLAGGED] + NOT_FLAGGED
 
 def test_ere_and_scanner_regex_agree():
     """The ERE given to zsh and fish matches exactly what the scanner's regex matches."""
-    for rule in h.RULES:
+    for rule in RULES:
         ere = re.compile(rule.regex, re.DOTALL)
-        python = re.compile(h.to_regex(rule.pattern, python=True), re.DOTALL)
+        python = re.compile(to_regex(rule.pattern, python=True), re.DOTALL)
         for cmd in CORPUS + [c + "\nls" for c in CORPUS]:
             assert bool(ere.search(cmd)) == bool(python.search(cmd)), (rule.id, cmd)
 
 
 def test_snippets_are_built_from_the_rules():
-    bash, zsh, fish = (h.snippet(s) for s in h.SHELLS)
-    for rule in h.RULES:
+    bash, zsh, fish = (snippet(s) for s in SHELLS)
+    for rule in RULES:
         assert all(g in bash.replace("'\\''", "'") for g in rule.globs)
         assert rule.regex in zsh.replace("'\\''", "'")
         fish_quoted = rule.regex.replace("\\", "\\\\").replace("'", "\\'")
@@ -301,24 +306,24 @@ def test_snippets_are_built_from_the_rules():
 
 
 def test_snippets_append_and_hook_instead_of_replacing():
-    bash = h.snippet("bash")
+    bash = snippet("bash")
     assert 'HISTIGNORE="${HISTIGNORE:+$HISTIGNORE:}' in bash
     assert 'HISTCONTROL="${HISTCONTROL:+$HISTCONTROL:}ignorespace"' in bash
-    zsh = h.snippet("zsh")
+    zsh = snippet("zsh")
     assert "add-zsh-hook zshaddhistory __safesm_zshaddhistory" in zsh
     assert "setopt HIST_IGNORE_SPACE" in zsh
-    fish = h.snippet("fish")
+    fish = snippet("fish")
     assert "fish_should_add_to_history" in fish and "functions -c" in fish
 
 
 def test_globs_escape_histignore_separators():
-    for rule in h.RULES:
+    for rule in RULES:
         for glob in rule.globs:
             assert not re.search(r"(?<!\\)[:&]", glob), (rule.id, glob)
 
 
 def test_safesm_value_options_match_the_cli():
-    assert set(h.SAFESM_VALUE_OPTIONS) == set(VALUE_OPTIONS)
+    assert set(SAFESM_VALUE_OPTIONS) == set(VALUE_OPTIONS)
 
 
 # --------------------------------------------------------------------------- never crash
@@ -340,10 +345,10 @@ def test_scan_and_scrub_never_crash_on_arbitrary_bytes(seed):
     rng = random.Random(seed)
     for _ in range(25):
         data = _garbage(rng)
-        for shell in h.SHELLS:
-            findings = h.scan(data, shell)
-            removed = h.scrub(data, findings)
-            masked = h.scrub(data, findings, mask=True)
+        for shell in SHELLS:
+            findings = scan(data, shell)
+            removed = scrub(data, findings)
+            masked = scrub(data, findings, mask=True)
             assert len(removed) <= len(data)
             assert isinstance(masked, bytes)
             for f in findings:

@@ -6,7 +6,7 @@ import json
 from datetime import datetime, timezone
 
 from safesm import render
-from safesm.aws import SecretSummary
+from safesm.models import SecretSummary
 
 
 def test_table_aligns_columns():

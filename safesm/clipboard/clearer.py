@@ -1,6 +1,6 @@
-"""The detached clearer (`python -m safesm.clearer`): puts the clipboard back after a copy.
+"""The detached clearer (`python -m safesm.clipboard.clearer`): puts the clipboard back.
 
-``clipboard.copy`` starts it *before* copying, in a session of its own, so that it
+``copying.copy`` starts it *before* copying, in a session of its own, so that it
 outlives the CLI, the terminal closing and a SIGKILL. Its orders arrive as one JSON
 line on a pipe: which clipboard, when, and a salted hash of the value. It never sees
 the value (not on the pipe, in argv or in its environment): when the time is up it
@@ -13,11 +13,16 @@ one's unix socket ``<key>.sock`` (in a 0700 directory: $XDG_RUNTIME_DIR/safesm, 
 without touching the clipboard. So after several gets the clipboard goes back to what
 it held before the first one. The lock is held until the CLI reports the copy done, so
 two concurrent gets cannot both read the other's value as "before".
+
+SIGTERM means "the time is up now" (a logout script can send it; the tests do, instead
+of waiting out timeouts). It is caught from the clearer's first line on and only wakes
+the wait: the clearing that follows is exactly the one at the deadline, and a signal
+that arrives before the copy is reported is kept until then. SIGHUP and SIGINT are
+ignored, so closing the terminal does not stop it.
 """
 
 from __future__ import annotations
 
-import base64
 import contextlib
 import json
 import os
@@ -25,152 +30,34 @@ import select
 import signal
 import socket
 import struct
-import subprocess
 import sys
 import time
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
-from pathlib import Path
+from collections.abc import Iterator
 from typing import IO, Any
 
-from .config import xdg_dir
-from .errors import ClipboardError
+from .backends import backend
+from .state import State, read_line
+from .terminal import osc52_sequence, session_alive, write_to_terminal
 
-READY_TIMEOUT = 15.0  # the CLI waits this long for the clearer to take its post
 WORD_TIMEOUT = 30.0  # the clearer waits this long for the CLI to report the copy
 LOCK_TIMEOUT = 10.0
 POLL = 1.0  # re-check the clock this often, so a suspend cannot stretch the timeout
-
-
-# --- where clearers meet ---------------------------------------------------------------
-
-
-def state_dir(env: Mapping[str, str]) -> Path:
-    """$XDG_RUNTIME_DIR/safesm, else $XDG_CACHE_HOME (or ~/.cache)/safesm, made 0700."""
-    runtime = env.get("XDG_RUNTIME_DIR")
-    if runtime and Path(runtime).is_dir():
-        path = Path(runtime) / "safesm"
-    else:
-        path = Path(xdg_dir(env, "XDG_CACHE_HOME", ".cache")) / "safesm"
-    try:
-        path.mkdir(mode=0o700, parents=True, exist_ok=True)
-        info = path.stat()
-        if hasattr(os, "getuid") and info.st_uid != os.getuid():
-            raise ClipboardError(f"{path} belongs to another user; refusing to use it.")
-        if info.st_mode & 0o077:
-            path.chmod(0o700)
-    except OSError as exc:
-        raise ClipboardError(f"cannot prepare {path}: {exc.strerror}.") from None
-    return path
-
-
-# --- the CLI's side --------------------------------------------------------------------
-
-
-class Handle:
-    """The CLI's end of the pipe to a clearer that is ready and waiting for the copy."""
-
-    def __init__(self, proc: subprocess.Popen) -> None:
-        self.proc = proc
-
-    def _say(self, word: bytes) -> None:
-        stdin = self.proc.stdin
-        assert stdin is not None
-        with contextlib.suppress(OSError):
-            stdin.write(word)
-            stdin.close()
-
-    def confirm(self) -> None:
-        self._say(b"copied\n")
-
-    def abort(self) -> None:
-        self._say(b"abort\n")
-
-
-def start(orders: dict[str, Any]) -> Handle:
-    """Start a clearer and wait until it owns the clipboard's socket; only then copy."""
-    try:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "safesm.clearer"], stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, start_new_session=True,
-            cwd=orders["dir"], close_fds=True,
-        )
-    except OSError as exc:
-        raise ClipboardError(f"could not start the clipboard clearer: {exc.strerror}; "
-                             "nothing was copied.") from None
-    assert proc.stdin is not None and proc.stdout is not None
-    try:
-        proc.stdin.write(json.dumps(orders).encode() + b"\n")
-        proc.stdin.flush()
-        ready = _readline(proc.stdout, READY_TIMEOUT) == b"ready\n"
-    except OSError:
-        ready = False
-    proc.stdout.close()
-    if not ready:
-        proc.kill()
-        raise ClipboardError("the clipboard clearer did not start; nothing was copied.",
-                             "Try again, or pipe the value or pass --print.")
-    return Handle(proc)
-
-
-def _readline(stream: IO[bytes], timeout: float) -> bytes:
-    """One line from a pipe, or b"" if none arrives in time."""
-    line = b""
-    deadline = time.monotonic() + timeout
-    fd = stream.fileno()
-    while not line.endswith(b"\n"):
-        remaining = deadline - time.monotonic()
-        if remaining <= 0 or not select.select([fd], [], [], remaining)[0]:
-            return b""
-        chunk = os.read(fd, 1)
-        if not chunk:
-            return b""
-        line += chunk
-    return line
-
-
-# --- the clearer's side ----------------------------------------------------------------
-
-
-@dataclass
-class State:
-    """What a clearer knows: hashes of values it must remove, and what to put back."""
-
-    hashes: list[tuple[bytes, bytes]] = field(default_factory=list)
-    restore: bytes | None = None
-
-    def export(self) -> bytes:
-        return json.dumps({
-            "hashes": [[s.hex(), d.hex()] for s, d in self.hashes],
-            "restore": None if self.restore is None else base64.b64encode(self.restore).decode(),
-        }).encode() + b"\n"
-
-    @classmethod
-    def load(cls, raw: bytes) -> State:
-        doc = json.loads(raw)
-        restore = doc.get("restore")
-        return cls([(bytes.fromhex(s), bytes.fromhex(d)) for s, d in doc.get("hashes", [])],
-                   None if restore is None else base64.b64decode(restore))
-
-    def holds(self, data: bytes | None) -> bool:
-        """Does data hash to one of our values? (constant-time comparison)"""
-        import hmac
-
-        from .clipboard import salted_digest
-
-        if not data:
-            return False
-        return any(hmac.compare_digest(salted_digest(s, data), d) for s, d in self.hashes)
-
-
-class _Finish(Exception):
-    """SIGTERM: do the clearing now (a logout script or a test can ask for it)."""
 
 
 def _now() -> float:
     """A clock that keeps running through suspend, so a lid closed mid-timeout counts."""
     clock = getattr(time, "CLOCK_BOOTTIME", None)
     return time.clock_gettime(clock) if clock is not None else time.monotonic()
+
+
+def _wake_on_sigterm() -> int:
+    """From now on SIGTERM only makes this fd readable (Python's wakeup fd): no exception
+    lands in the middle of a handover or a restore, and an early signal is kept."""
+    r, w = os.pipe()
+    os.set_blocking(w, False)
+    signal.set_wakeup_fd(w)
+    signal.signal(signal.SIGTERM, lambda signum, frame: None)
+    return r
 
 
 @contextlib.contextmanager
@@ -191,6 +78,9 @@ def _locked(path: str) -> Iterator[None]:
         yield
     finally:
         os.close(fd)
+
+
+# --- one clearer per clipboard: the handover --------------------------------------------
 
 
 def _take_over(path: str) -> State | None:
@@ -230,7 +120,7 @@ def _same_user(conn: socket.socket) -> bool:
         return True
     _pid, uid, _gid = struct.unpack("3i", conn.getsockopt(socket.SOL_SOCKET, peercred,
                                                           struct.calcsize("3i")))
-    return uid == os.getuid()
+    return bool(uid == os.getuid())
 
 
 def _hand_over(server: socket.socket, state: State) -> bool:
@@ -247,23 +137,27 @@ def _hand_over(server: socket.socket, state: State) -> bool:
     return True
 
 
-def _serve(server: socket.socket, state: State, deadline: float) -> bool:
-    """Wait for the deadline; True if taken over before it."""
+def _serve(server: socket.socket, state: State, deadline: float, wake: int) -> bool:
+    """Wait for the deadline or SIGTERM (whichever comes first); True if taken over."""
     while (remaining := deadline - _now()) > 0:
-        if select.select([server], [], [], min(remaining, POLL))[0] and _hand_over(server, state):
+        ready = select.select([server.fileno(), wake], [], [], min(remaining, POLL))[0]
+        if wake in ready:  # before a handover: a newer clearer already waiting on the
+            return False  # socket gets its answer after our clearing, and reads what we restored
+        if ready and _hand_over(server, state):
             return True
     return False
 
 
+# --- the clearer's run ------------------------------------------------------------------
+
+
 def _await_word(stdin: IO[bytes]) -> str:
     """The CLI's report: "copied", "abort", or "" (it died: assume it copied)."""
-    return _readline(stdin, WORD_TIMEOUT).decode("ascii", "replace").strip()
+    return read_line(stdin, WORD_TIMEOUT).decode("ascii", "replace").strip()
 
 
 def _prepare_local(orders: dict[str, Any], inherited: State | None) -> State:
     """Our hash, the predecessor's hashes, and what the clipboard held before safesm."""
-    from .clipboard import backend
-
     state = State([(bytes.fromhex(orders["salt"]), bytes.fromhex(orders["digest"]))])
     before = backend(orders["backend"]).paste()
     if inherited:
@@ -275,8 +169,6 @@ def _prepare_local(orders: dict[str, Any], inherited: State | None) -> State:
 
 
 def _finish_local(orders: dict[str, Any], state: State) -> None:
-    from .clipboard import backend
-
     clip = backend(orders["backend"])
     _forget_in_klipper(state)
     if not state.holds(clip.paste()):
@@ -311,31 +203,7 @@ def _forget_in_klipper(state: State) -> None:
         return
 
 
-def session_alive(sid: int, tty: str) -> bool:
-    """Is the terminal session that asked for the copy still there, on the same tty?"""
-    try:
-        rdev = os.stat(tty).st_rdev
-    except OSError:
-        return False
-    if not Path("/proc/self/stat").exists():  # macOS: the session leader's pid must live
-        try:
-            os.kill(sid, 0)
-        except PermissionError:
-            return True
-        except OSError:
-            return False
-        return True
-    try:
-        stat = Path(f"/proc/{sid}/stat").read_text()
-    except OSError:
-        return False
-    tty_nr = int(stat.rsplit(")", 1)[1].split()[4])
-    return (os.major(tty_nr), os.minor(tty_nr)) == (os.major(rdev), os.minor(rdev))
-
-
 def _finish_osc52(orders: dict[str, Any]) -> None:
-    from .clipboard import osc52_sequence, write_to_terminal
-
     if session_alive(int(orders["sid"]), orders["tty"]):
         with contextlib.suppress(OSError):
             write_to_terminal(orders["tty"], osc52_sequence(b"", bool(orders["tmux"])))
@@ -349,7 +217,7 @@ def _ready() -> None:
     os.close(devnull)
 
 
-def run(orders: dict[str, Any]) -> None:
+def run(orders: dict[str, Any], wake: int) -> None:
     key = orders["key"]
     os.chdir(orders["dir"])
     with _locked(key + ".lock"):
@@ -362,13 +230,8 @@ def run(orders: dict[str, Any]) -> None:
     try:
         if word == "abort" and not (inherited and inherited.hashes):
             return
-        signal.signal(signal.SIGTERM, _raise_finish)
-        try:
-            if _serve(server, state, _now() + int(orders["timeout"])):
-                return
-        except _Finish:
-            pass
-        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        if _serve(server, state, _now() + int(orders["timeout"]), wake):
+            return
         if local:
             _finish_local(orders, state)
         else:
@@ -380,19 +243,16 @@ def run(orders: dict[str, Any]) -> None:
                 os.unlink(key + ".sock")
 
 
-def _raise_finish(signum: int, frame: Any) -> None:
-    raise _Finish
-
-
 def main() -> int:
-    from .hardening import protect_process
-
-    protect_process()
+    wake = _wake_on_sigterm()
     for sig in (signal.SIGHUP, signal.SIGINT):
         signal.signal(sig, signal.SIG_IGN)
+    from ..hardening import protect_process
+
+    protect_process()
     try:
-        orders = json.loads(_readline(sys.stdin.buffer, WORD_TIMEOUT))
-        run(orders)
+        orders = json.loads(read_line(sys.stdin.buffer, WORD_TIMEOUT))
+        run(orders, wake)
     except Exception:  # detached: nobody to tell; never show anything
         return 1
     return 0

@@ -1,4 +1,4 @@
-"""Copy a value to the clipboard and leave a detached clearer behind.
+"""Clipboard backends: which one to use (pure), and running it (I/O).
 
 Backends are tried in a fixed order: Wayland (wl-copy), X11 (xclip, then xsel),
 macOS (pbcopy), Windows, WSL (clip.exe). On Wayland and X11 safesm runs the helper
@@ -9,26 +9,17 @@ keeps `$(...)` and pipes open until the selection changes), and it cannot mark t
 as sensitive for clipboard managers (`wl-copy --sensitive`). macOS, Windows and WSL go
 through pyperclip, imported only where a copy happens. Its Klipper backend passes the
 text on argv, so it is never used.
-
-Nothing in this module holds a value longer than the copy: the clearer
-(``safesm.clearer``) gets a salted hash, never the value.
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
-import os
-import shutil
 import subprocess
-import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from .errors import ClipboardError, InvalidValueError
-from .values import SecretValue
+from ..errors import ClipboardError
 
 HELPER_TIMEOUT = 5.0
 ORDER = ("wl-copy", "xclip", "xsel", "pbcopy", "windows", "wsl")
@@ -94,36 +85,6 @@ def no_clipboard(env: Mapping[str, str], name: str) -> ClipboardError:
     )
 
 
-def clearer_key(kind: str, where: str) -> str:
-    """The name under which one pending clearer per clipboard is found and replaced."""
-    return "clearer-" + hashlib.sha256(f"{kind}|{where}".encode()).hexdigest()[:16]
-
-
-def salted_digest(salt: bytes, data: bytes) -> bytes:
-    return hmac.new(salt, data, hashlib.sha256).digest()
-
-
-def osc52_sequence(data: bytes, tmux: bool = False) -> bytes:
-    """OSC 52 "set clipboard"; inside tmux, wrapped in a DCS passthrough (ESC doubled)."""
-    seq = b"\x1b]52;c;" + base64.b64encode(data) + b"\x07"
-    if tmux:
-        seq = b"\x1bPtmux;" + seq.replace(b"\x1b", b"\x1b\x1b") + b"\x1b\\"
-    return seq
-
-
-def notice_text(label: str, timeout: int, osc52: bool = False) -> str:
-    """The one line on stderr after a copy; it names the secret, never the value."""
-    if osc52:
-        where = "the terminal's clipboard (OSC 52)"
-        if timeout == 0:
-            return f"Copied {label} to {where}; it will not be cleared (--clip-timeout 0)."
-        return (f"Copied {label} to {where}; clearing in {timeout} s if the terminal allows "
-                "it (safesm cannot read or restore a remote clipboard).")
-    if timeout == 0:
-        return f"Copied {label} to the clipboard; it will not be cleared (--clip-timeout 0)."
-    return f"Copied {label} to the clipboard; clearing in {timeout} s."
-
-
 # --- backends (I/O) --------------------------------------------------------------------
 
 
@@ -165,10 +126,11 @@ class PyperclipBackend:
     def __init__(self, name: str) -> None:
         self.name = name
 
-    def _functions(self) -> tuple[Callable, Callable]:
+    def _functions(self) -> tuple[Callable[..., Any], Callable[..., Any]]:
         import pyperclip  # only where a copy happens: `safesm --help` must not load it
 
-        return getattr(pyperclip, PYPERCLIP_INIT[self.name])()
+        copy, paste = getattr(pyperclip, PYPERCLIP_INIT[self.name])()
+        return copy, paste
 
     def copy(self, data: bytes, sensitive: bool = False) -> None:
         copy, paste = self._functions()
@@ -228,123 +190,9 @@ def _wl_copy_knows_sensitive() -> bool:
     return b"--sensitive" in out.stdout + out.stderr
 
 
-def _is_wsl() -> bool:
+def is_wsl() -> bool:
+    """Linux under WSL, where clip.exe and powershell.exe reach the Windows clipboard."""
     try:
         return "microsoft" in Path("/proc/version").read_text().lower()
     except OSError:
         return False
-
-
-# --- targets ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Local:
-    backend: str
-    where: str  # the display it copies to, for the clearer's key
-
-
-@dataclass(frozen=True)
-class Osc52:
-    tty: str
-    tmux: bool
-
-
-Target = Local | Osc52
-
-
-def choose_target(osc52: bool, name: str, env: Mapping[str, str] | None = None) -> Target:
-    """Where a copy goes; raises exit 9 before any network call when nowhere works."""
-    env = os.environ if env is None else env
-    if osc52:
-        return Osc52(_terminal_path(), bool(env.get("TMUX")))
-    found = choose_backend(env, lambda prog: shutil.which(prog) is not None, sys.platform,
-                           _is_wsl())
-    if found:
-        where = env.get(HELPERS[found].display_var, "") if found in HELPERS else ""
-        return Local(found, where)
-    if env.get("SSH_TTY"):
-        return Osc52(_terminal_path(), bool(env.get("TMUX")))
-    raise no_clipboard(env, name)
-
-
-def _terminal_path() -> str:
-    for stream in (sys.stdout, sys.stderr, sys.stdin):
-        try:
-            if stream is not None and stream.isatty():
-                return os.ttyname(stream.fileno())
-        except (OSError, ValueError):
-            continue
-    try:
-        fd = os.open("/dev/tty", os.O_WRONLY | os.O_NOCTTY)
-    except OSError:
-        raise ClipboardError("OSC 52 needs a terminal, and there is none.",
-                             "Pipe the value or redirect it to a file instead.") from None
-    try:
-        return os.ttyname(fd)
-    finally:
-        os.close(fd)
-
-
-def write_to_terminal(tty: str, data: bytes) -> None:
-    fd = os.open(tty, os.O_WRONLY | os.O_NOCTTY)
-    try:
-        os.write(fd, data)
-    finally:
-        os.close(fd)
-
-
-# --- the copy --------------------------------------------------------------------------
-
-
-def clipboard_text(value: SecretValue) -> bytes:
-    """Clipboards carry text: a binary secret goes to a file instead."""
-    try:
-        value.reveal_text()
-    except UnicodeDecodeError:
-        raise InvalidValueError(
-            "the secret is binary (not UTF-8 text), so it cannot go to the clipboard.",
-            "Redirect it to a file instead: `safesm get NAME > FILE`.",
-        ) from None
-    return value.reveal()
-
-
-def copy(value: SecretValue, target: Target, timeout: int) -> None:
-    """Copy, with a clearer already waiting (so a SIGKILL right after cannot strand it)."""
-    from . import clearer
-
-    data = clipboard_text(value)
-    if timeout > 0 and os.name == "nt":
-        raise ClipboardError(
-            "safesm cannot clear the clipboard later on native Windows yet; nothing was copied.",
-            "Use WSL, pipe the value, or pass --clip-timeout 0 and clear it yourself.",
-        )
-    handle = clearer.start(_orders(target, data, timeout)) if timeout > 0 else None
-    try:
-        if isinstance(target, Osc52):
-            write_to_terminal(target.tty, osc52_sequence(data, target.tmux))
-        else:
-            backend(target.backend).copy(data, sensitive=True)
-    except (ClipboardError, OSError) as exc:
-        if handle:
-            handle.abort()
-        if isinstance(exc, OSError):
-            raise ClipboardError(f"could not write to the terminal: {exc.strerror}.") from None
-        raise
-    if handle:
-        handle.confirm()
-
-
-def _orders(target: Target, data: bytes, timeout: int) -> dict:
-    """What the clearer needs to know: a salted hash of the value, never the value."""
-    from .clearer import state_dir
-
-    if isinstance(target, Osc52):
-        return {"mode": "osc52", "timeout": timeout, "tty": target.tty, "tmux": target.tmux,
-                "sid": os.getsid(0), "dir": str(state_dir(os.environ)),
-                "key": clearer_key("osc52", target.tty)}
-    salt = os.urandom(32)
-    return {"mode": "local", "timeout": timeout, "backend": target.backend,
-            "salt": salt.hex(), "digest": salted_digest(salt, data).hex(),
-            "dir": str(state_dir(os.environ)),
-            "key": clearer_key(target.backend, target.where)}

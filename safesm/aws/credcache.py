@@ -17,21 +17,21 @@ from __future__ import annotations
 import copy
 import json
 import re
-import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-from .errors import AuthError, UsageError
+from ..errors import AuthError, UsageError
+
+Notify = Callable[[str], None]
 
 SERVICE = "safesm assume-role session"
 INDEX = "(profiles)"  # keyring entry listing profile names that have an entry; no credentials
 MFA_CODE = re.compile(r"\d{6}")
 MFA_ATTEMPTS = 3
 _UNSET: Any = object()
-_told: set[str] = set()  # notices already shown this run
 
 
 # pure rules ----------------------------------------------------------------
@@ -119,19 +119,13 @@ def open_keyring() -> tuple[Any | None, str | None]:
         # Auto-detection never considers refused back ends; a back end the user
         # configured explicitly (PYTHON_KEYRING_BACKEND, keyringrc.cfg) is checked below.
         keyring.core.init_backend(limit=lambda b: refusal(b) is None)
-        backend = keyring.core.get_keyring()
+        backend: Any = keyring.core.get_keyring()
         if isinstance(backend, ChainerBackend):
             backend = next((b for b in backend.backends if refusal(b) is None), None)
     except Exception as exc:  # a broken keyring must never break the command
         return None, f"the keyring could not be loaded ({type(exc).__name__})"
     reason = refusal(backend)
     return (None, reason) if reason else (backend, None)
-
-
-def tell_once(notify: Callable[[str], None], message: str) -> None:
-    if message not in _told:
-        _told.add(message)
-        notify(message)
 
 
 def _no_cache_notice(reason: str) -> str:
@@ -176,7 +170,7 @@ class KeyringCache:
         if self._backend is _UNSET:
             self._backend, self._reason = self._opener()
             if self._reason:
-                tell_once(self._notify, _no_cache_notice(self._reason))
+                self._notify(_no_cache_notice(self._reason))
         return self._backend
 
     def require_keyring(self) -> None:
@@ -206,7 +200,7 @@ class KeyringCache:
         except Exception as exc:  # locked, dismissed, D-Bus gone: cache off, run on
             self._backend = None
             self._reason = f"the keyring failed ({type(exc).__name__})"
-            tell_once(self._notify, _no_cache_notice(self._reason))
+            self._notify(_no_cache_notice(self._reason))
             return None
 
 
@@ -260,21 +254,12 @@ class MfaPrompter:
 
 
 def _ask_on_terminal(message: str, cancelled: str) -> str | None:
-    from .prompt import ask_on_terminal
+    from ..prompt import ask_on_terminal
 
     return ask_on_terminal(message, cancelled)
 
 
 # wiring into a botocore session ---------------------------------------------
-
-
-def _stderr_notifier(quiet: bool) -> Callable[[str], None]:
-    def notify(message: str) -> None:
-        if not quiet:
-            sys.stderr.write(message + "\n")
-            sys.stderr.flush()
-
-    return notify
 
 
 def selected_profile(session: Any) -> str:
@@ -288,7 +273,7 @@ def role_profiles(session: Any) -> list[str]:
     return sorted(name for name, cfg in profiles.items() if assumes_role(cfg))
 
 
-def install(session: Any, quiet: bool = False, fresh: bool = False) -> KeyringCache | None:
+def install(session: Any, notify: Notify, fresh: bool = False) -> KeyringCache | None:
     """Give a role profile's assume-role provider the keyring cache and the MFA prompt.
 
     Returns None (and imports nothing) when the selected profile does not assume a role.
@@ -296,11 +281,11 @@ def install(session: Any, quiet: bool = False, fresh: bool = False) -> KeyringCa
     profile = selected_profile(session)
     if not assumes_role(session.full_config.get("profiles", {}).get(profile, {})):
         return None
-    from .hardening import protect_process
+    from ..hardening import protect_process
 
     protect_process()  # temporary credentials and the MFA code are held from here on
     provider = session.get_component("credential_provider").get_provider("assume-role")
-    cache = KeyringCache(profile, _stderr_notifier(quiet), fresh=fresh)
+    cache = KeyringCache(profile, notify, fresh=fresh)
     provider.cache = cache  # the hook the AWS CLI fills with its plaintext JSONFileCache
     provider._prompter = MfaPrompter(profile)  # botocore's only way in: a constructor arg
     return cache
@@ -331,14 +316,28 @@ def summaries(profile: str, sessions: dict[str, Any]) -> list[CachedSession]:
     return sorted(out, key=lambda s: s.expires)
 
 
-def login(session: Any, quiet: bool = False) -> list[CachedSession]:
+def configured_profiles(session: Any) -> list[str]:
+    return sorted(session.full_config.get("profiles", {}))
+
+
+def not_a_role_profile(session: Any, profile: str) -> UsageError:
+    """A profile is named only when it is in the AWS config: a name that is not there is
+    text typed on the command line (or in AWS_PROFILE), which is never echoed."""
+    roles = ", ".join(role_profiles(session)) or "none"
+    if profile not in configured_profiles(session):
+        return UsageError("the selected profile (--profile or AWS_PROFILE) is not in the AWS "
+                          "config; there is no session to start.",
+                          f"Profiles that assume a role: {roles}.")
+    return UsageError(f"profile {profile!r} does not assume a role (no role_arn); there is "
+                      "no session to start.", f"Profiles that assume a role: {roles}.")
+
+
+def login(session: Any, notify: Notify) -> list[CachedSession]:
     """Assume the selected profile's role now (asking for the code) and keep the session."""
     profile = selected_profile(session)
-    cache = install(session, quiet=quiet, fresh=True)
+    cache = install(session, notify, fresh=True)
     if cache is None:
-        raise UsageError(f"profile {profile!r} does not assume a role (no role_arn); there "
-                         "is no session to start.",
-                         "Pass --profile with a profile that has role_arn.")
+        raise not_a_role_profile(session, profile)
     cache.require_keyring()
     credentials = session.get_credentials()
     if credentials is None or getattr(credentials, "method", "") != "assume-role":
@@ -348,10 +347,10 @@ def login(session: Any, quiet: bool = False) -> list[CachedSession]:
     return summaries(profile, cache.sessions())
 
 
-def status(session: Any, quiet: bool = False) -> list[CachedSession]:
+def status(session: Any, notify: Notify) -> list[CachedSession]:
     """Live cached sessions of every profile that has one (index and AWS config)."""
     configured = role_profiles(session)
-    backend = _backend_or_notice(quiet)
+    backend = _backend_or_notice(notify)
     if backend is None:
         return []
     now = now_utc()
@@ -363,10 +362,10 @@ def status(session: Any, quiet: bool = False) -> list[CachedSession]:
     return out
 
 
-def clear(session: Any, profiles: list[str] | None, quiet: bool = False) -> list[str]:
+def clear(session: Any, profiles: list[str] | None, notify: Notify) -> list[str]:
     """Forget the sessions of `profiles` (None: all); the profiles that had an entry."""
     configured = role_profiles(session) if profiles is None else []
-    backend = _backend_or_notice(quiet)
+    backend = _backend_or_notice(notify)
     if backend is None:
         return []
     cleared = []
@@ -391,8 +390,8 @@ def _keyring_errors() -> Iterator[None]:
                         "Unlock your keyring (or check the Secret Service) and retry.") from None
 
 
-def _backend_or_notice(quiet: bool) -> Any:
+def _backend_or_notice(notify: Notify) -> Any:
     backend, reason = open_keyring()
     if backend is None and reason:
-        tell_once(_stderr_notifier(quiet), f"safesm: no session is cached: {reason}.")
+        notify(f"safesm: no session is cached: {reason}.")
     return backend

@@ -1,0 +1,92 @@
+"""What the CLI and its clearer share: where clearers meet, one key per clipboard, salted
+hashes (never a value), the state one clearer hands to the next, and reading a line from
+the pipe between them within a time limit.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import os
+import select
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO
+
+from ..config import xdg_dir
+from ..errors import ClipboardError
+
+
+def state_dir(env: Mapping[str, str]) -> Path:
+    """$XDG_RUNTIME_DIR/safesm, else $XDG_CACHE_HOME (or ~/.cache)/safesm, made 0700."""
+    runtime = env.get("XDG_RUNTIME_DIR")
+    if runtime and Path(runtime).is_dir():
+        path = Path(runtime) / "safesm"
+    else:
+        path = Path(xdg_dir(env, "XDG_CACHE_HOME", ".cache")) / "safesm"
+    try:
+        path.mkdir(mode=0o700, parents=True, exist_ok=True)
+        info = path.stat()
+        if hasattr(os, "getuid") and info.st_uid != os.getuid():
+            raise ClipboardError(f"{path} belongs to another user; refusing to use it.")
+        if info.st_mode & 0o077:
+            path.chmod(0o700)
+    except OSError as exc:
+        raise ClipboardError(f"cannot prepare {path}: {exc.strerror}.") from None
+    return path
+
+
+def clearer_key(kind: str, where: str) -> str:
+    """The name under which one pending clearer per clipboard is found and replaced."""
+    return "clearer-" + hashlib.sha256(f"{kind}|{where}".encode()).hexdigest()[:16]
+
+
+def salted_digest(salt: bytes, data: bytes) -> bytes:
+    return hmac.new(salt, data, hashlib.sha256).digest()
+
+
+@dataclass
+class State:
+    """What a clearer knows: hashes of values it must remove, and what to put back."""
+
+    hashes: list[tuple[bytes, bytes]] = field(default_factory=list)
+    restore: bytes | None = None
+
+    def export(self) -> bytes:
+        return json.dumps({
+            "hashes": [[s.hex(), d.hex()] for s, d in self.hashes],
+            "restore": None if self.restore is None else base64.b64encode(self.restore).decode(),
+        }).encode() + b"\n"
+
+    @classmethod
+    def load(cls, raw: bytes) -> State:
+        doc = json.loads(raw)
+        restore = doc.get("restore")
+        return cls([(bytes.fromhex(s), bytes.fromhex(d)) for s, d in doc.get("hashes", [])],
+                   None if restore is None else base64.b64decode(restore))
+
+    def holds(self, data: bytes | None) -> bool:
+        """Does data hash to one of our values? (constant-time comparison)"""
+        if not data:
+            return False
+        return any(hmac.compare_digest(salted_digest(s, data), d) for s, d in self.hashes)
+
+
+def read_line(stream: IO[bytes], timeout: float) -> bytes:
+    """One line from a pipe, or b"" if none arrives in time."""
+    line = b""
+    deadline = time.monotonic() + timeout
+    fd = stream.fileno()
+    while not line.endswith(b"\n"):
+        remaining = deadline - time.monotonic()
+        if remaining <= 0 or not select.select([fd], [], [], remaining)[0]:
+            return b""
+        chunk = os.read(fd, 1)
+        if not chunk:
+            return b""
+        line += chunk
+    return line
