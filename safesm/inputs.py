@@ -1,4 +1,4 @@
-"""Where a value comes from (DESIGN.md's input rules): --file, piped stdin, or a hidden
+"""Where a value comes from (README "How values go in"): --file, piped stdin, or a hidden
 prompt — never argv. Used by every command that writes a value."""
 
 from __future__ import annotations
