@@ -182,3 +182,18 @@ $ echo 'eval "$(safesm shell\-init bash)"' >> ~/.bashrc
 .SH SEE ALSO
 \fBaws\fR(1), \fBpass\fR(1), \fBbash\fR(1) (HISTIGNORE), \fBzshmisc\fR(1)
 """.strip().split("\n")
+
+# After EXIT STATUS: the messages a user meets most, and what they mean.
+DIAGNOSTICS = r"""
+.SH DIAGNOSTICS
+Messages never repeat what was typed on the command line (it may be a value pasted into
+the wrong place): they name the option or position and the form it needs.
+.TP
+\fBmissing argument NAME.\fR
+The command needs a secret name; every usage error ends with \fBTry 'safesm
+\fR\fICOMMAND\fR\fB \-\-help'\fR naming the command that was run.
+.TP
+\fBno such command (the text given is not shown); did you mean get?\fR
+The suggestion is one of \fBsafesm\fR's own command names.
+\fBsafesm\fR or a command group with no command prints its help and exits 2.
+""".strip().split("\n")

@@ -1,0 +1,53 @@
+"""Honest errors (issue 17, items 5-9): each message says what happened in the user's
+terms, with the documented exit code, never repeats what was typed, and changes nothing."""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+
+from safesm.cli import cli
+
+# --- the command line (item 7) ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("argv, path", [(["get"], "safesm get"),
+                                        (["describe"], "safesm describe"),
+                                        (["policy", "grant"], "safesm policy grant")])
+def test_a_missing_name_is_named_and_points_at_the_subcommand_help(isolated_env, argv, path):
+    r = CliRunner().invoke(cli, argv)
+    assert r.exit_code == 2
+    assert "missing argument NAME." in r.stderr
+    assert "invalid value" not in r.stderr and "NAME..." not in r.stderr
+    assert f"Try '{path} --help'" in r.stderr
+
+
+@pytest.mark.parametrize("argv", [[], ["policy"], ["history"], ["session"]])
+def test_a_group_without_a_subcommand_shows_its_help_not_an_error(isolated_env, argv):
+    r = CliRunner().invoke(cli, argv)
+    assert r.exit_code == 2  # click's convention for a group given no command
+    assert r.stderr.startswith(f"Usage: {' '.join(['safesm', *argv])} [OPTIONS] COMMAND")
+    assert "Commands:" in r.stderr
+    assert "error" not in r.stderr.lower()
+
+
+@pytest.mark.parametrize("argv, suggestion, path", [
+    (["gte", "db/prod"], "did you mean get?", "safesm"),
+    (["policy", "shwo", "db/prod"], "did you mean show?", "safesm policy"),
+    (["hunter2-canary-zq"], "no such command (the text given is not shown).", "safesm"),
+])
+def test_an_unknown_command_suggests_safesms_own_names_never_the_text(isolated_env, argv,
+                                                                      suggestion, path):
+    r = CliRunner().invoke(cli, argv)
+    assert r.exit_code == 2
+    assert suggestion in r.stderr
+    assert f"Try '{path} --help'" in r.stderr
+    typed = next(a for a in argv if a not in ("policy", "db/prod"))
+    assert typed not in r.stderr
+    assert "could not be parsed" not in r.stderr
+
+
+def test_an_unknown_command_does_not_echo_a_pasted_value(isolated_env, canary):
+    r = CliRunner().invoke(cli, [canary[:-1] + "x"])  # close to nothing safesm knows
+    assert r.exit_code == 2
+    assert canary[:-1] not in r.output
