@@ -196,4 +196,9 @@ The command needs a secret name; every usage error ends with \fBTry 'safesm
 \fBno such command (the text given is not shown); did you mean get?\fR
 The suggestion is one of \fBsafesm\fR's own command names.
 \fBsafesm\fR or a command group with no command prints its help and exits 2.
+.TP
+\fBNothing changed: ...\fR
+\fBrestore\fR of a secret that is not scheduled for deletion, \fBpolicy grant\fR of a
+principal already granted and \fBpolicy revoke\fR of one never granted change nothing,
+say so, and exit 0.
 """.strip().split("\n")

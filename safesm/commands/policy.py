@@ -90,8 +90,12 @@ def _edit(rt: Runtime, name: str, principals: tuple[str, ...], read: bool, write
     _warn_findings(rt, done.warnings)
     if done.lists is None:
         rt.notice(f"{name} has no resource policy; nothing to revoke, nothing changed.")
+    elif not done.changed and add:
+        rt.notice(f"Nothing changed: already granted on {name}.")
     elif not done.changed:
-        rt.notice(f"Nothing changed: already {verb} on {name}.")
+        lists = "readers or writers" if read and write else "readers" if read else "writers"
+        rt.notice(f"Nothing changed: the principal(s) given were not on {name}'s {lists} "
+                  "list.")
     else:
         if done.from_default:
             rt.notice(f"{name} had no resource policy: started from safesm's default "

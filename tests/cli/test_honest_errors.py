@@ -51,3 +51,42 @@ def test_an_unknown_command_does_not_echo_a_pasted_value(isolated_env, canary):
     r = CliRunner().invoke(cli, [canary[:-1] + "x"])  # close to nothing safesm knows
     assert r.exit_code == 2
     assert canary[:-1] not in r.output
+
+
+# --- nothing to do is said so (item 9) --------------------------------------------------
+
+APP = "arn:aws:iam::123456789012:role/app"
+NEVER = "arn:aws:iam::123456789012:role/never-granted"
+
+
+def test_restore_of_a_secret_not_scheduled_for_deletion_says_nothing_changed(run, sm):
+    sm.create_secret(Name="db/prod", SecretString="v")
+    before = sm.describe_secret(SecretId="db/prod")
+    r = run("restore", "db/prod")
+    assert r.exit_code == 0, r.stderr
+    assert "Nothing changed: db/prod is not scheduled for deletion." in r.stderr
+    assert "Restored" not in r.stderr
+    after = sm.describe_secret(SecretId="db/prod")
+    assert after["LastChangedDate"] == before["LastChangedDate"] and "DeletedDate" not in after
+
+
+def test_restore_of_a_scheduled_secret_still_restores(run, sm):
+    sm.create_secret(Name="db/prod", SecretString="v")
+    sm.delete_secret(SecretId="db/prod", RecoveryWindowInDays=7)
+    r = run("restore", "db/prod")
+    assert r.exit_code == 0 and "Restored db/prod." in r.stderr
+    assert "DeletedDate" not in sm.describe_secret(SecretId="db/prod")
+
+
+@pytest.mark.parametrize("flags, lists", [([], "readers or writers"), (["--read"], "readers"),
+                                          (["--write"], "writers")])
+def test_revoke_of_a_principal_never_granted_says_nothing_changed(run, sm, flags, lists):
+    assert run("put", "db/prod", input=b"v").exit_code == 0
+    assert run("policy", "grant", "db/prod", "--read", APP).exit_code == 0
+    before = sm.get_resource_policy(SecretId="db/prod")["ResourcePolicy"]
+    r = run("policy", "revoke", "db/prod", NEVER, *flags)
+    assert r.exit_code == 0, r.stderr
+    assert (f"Nothing changed: the principal(s) given were not on db/prod's {lists} list."
+            in r.stderr)
+    assert "already revoked" not in r.stderr and "Revoked" not in r.stderr
+    assert sm.get_resource_policy(SecretId="db/prod")["ResourcePolicy"] == before
