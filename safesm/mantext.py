@@ -18,6 +18,7 @@ A warning is printed when the file is readable by group or others.
 .IP 2. 4
 Otherwise, when standard input is not a terminal, it is read to end of file and exactly
 one trailing newline (\fB\en\fR or \fB\er\en\fR) is removed, unless \fB\-\-keep\-newline\fR.
+With \fB\-\-binary\fR, standard input is taken exactly as given.
 .IP 3. 4
 Otherwise a hidden prompt asks twice; a mismatch asks again, at most three times, then
 \fBsafesm\fR exits 7 without writing.
