@@ -198,6 +198,12 @@ The command needs a secret name; every usage error ends with \fBTry 'safesm
 The suggestion is one of \fBsafesm\fR's own command names.
 \fBsafesm\fR or a command group with no command prints its help and exits 2.
 .TP
+\fBsecret 'NAME' has no version with the stage label given to \-\-version\-stage.\fR
+The secret exists, the version asked for does not; \fBsafesm versions\fR \fINAME\fR lists
+them (exit 3).
+A \fB\-\-version\-id\fR that is not 32 to 64 characters is a usage error (exit 2) before
+any AWS call.
+.TP
 \fBNothing changed: ...\fR
 \fBrestore\fR of a secret that is not scheduled for deletion, \fBpolicy grant\fR of a
 principal already granted and \fBpolicy revoke\fR of one never granted change nothing,

@@ -90,3 +90,47 @@ def test_revoke_of_a_principal_never_granted_says_nothing_changed(run, sm, flags
             in r.stderr)
     assert "already revoked" not in r.stderr and "Revoked" not in r.stderr
     assert sm.get_resource_policy(SecretId="db/prod")["ResourcePolicy"] == before
+
+
+# --- versions and stages (item 6) -------------------------------------------------------
+
+
+@pytest.mark.parametrize("option, value, says", [
+    ("--version-stage", "NOPE", "has no version with the stage label given to --version-stage"),
+    ("--version-stage", "AWSPREVIOUS",
+     "has no version with the stage label given to --version-stage"),
+    ("--version-id", "0123456789abcdef0123456789abcdef",
+     "has no version with the id given to --version-id"),
+])
+def test_a_missing_version_or_stage_is_named_and_points_at_versions(run, sm, option, value,
+                                                                    says):
+    sm.create_secret(Name="db/prod", SecretString="v")
+    r = run("get", "db/prod", option, value)
+    assert r.exit_code == 3, r.stderr
+    assert f"secret 'db/prod' {says}." in r.stderr
+    assert "`safesm versions db/prod`" in r.stderr
+    assert value not in r.stderr and "was not found" not in r.stderr
+    assert r.stdout == ""
+
+
+def test_a_missing_secret_with_a_stage_is_still_a_missing_secret(run, sm):
+    r = run("get", "db/nope", "--version-stage", "AWSCURRENT")
+    assert r.exit_code == 3
+    assert "the secret was not found." in r.stderr and "db/nope" not in r.stderr
+
+
+@pytest.mark.parametrize("option, value", [
+    ("--version-id", "hunter2-canary"),  # too short
+    ("--version-id", "x" * 65),  # too long
+    ("--version-id", "a b" * 11),  # spaces
+    ("--version-stage", ""),
+    ("--version-stage", "x" * 257),
+])
+def test_a_malformed_version_option_is_a_usage_error_before_any_call(isolated_env, option,
+                                                                     value):
+    """isolated_env points at a closed port: any AWS call would end in exit 6, not 2."""
+    r = CliRunner().invoke(cli, ["get", "db/prod", option, value])
+    assert r.exit_code == 2, r.stderr
+    assert f"invalid value for {option}:" in r.stderr
+    assert "ParamValidationError" not in r.stderr and "could not reach" not in r.stderr
+    assert not value or value not in r.stderr
