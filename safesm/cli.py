@@ -268,6 +268,8 @@ def cli(ctx: click.Context, /, **flags: Any) -> None:
     env = ctx.obj() if callable(ctx.obj) else ctx.obj
     env = env if isinstance(env, Environment) else Environment.from_process()
     rt = Runtime(config.load(flags, env.environ), env)
+    for warning in rt.settings.warnings:
+        rt.warn(warning)
     if flags["debug"]:
         from .hardening import enable_debug_logging
 

@@ -198,6 +198,17 @@ The command needs a secret name; every usage error ends with \fBTry 'safesm
 The suggestion is one of \fBsafesm\fR's own command names.
 \fBsafesm\fR or a command group with no command prints its help and exits 2.
 .TP
+\fBbad value for \-\-endpoint\-url: a URL of the form https://HOST[:PORT][/PATH]\fR
+A setting of the wrong type or out of range, named by its source (a flag, an environment
+variable, or \fBregion\fR in the config file), exits 2 before any AWS call.
+.TP
+\fBwarning: unknown key `reader` in config file PATH is ignored; did you mean `readers`?\fR
+A config file key \fBsafesm\fR does not know is ignored, with this warning on every run.
+.TP
+\fBURL answered HTTP 404 (text/html): this does not look like Secrets Manager.\fR
+The endpoint answered, but not with Secrets Manager's JSON; check \fB\-\-endpoint\-url\fR
+(or the variable or config key named). Exit 6.
+.TP
 \fBsecret 'NAME' has no version with the stage label given to \-\-version\-stage.\fR
 The secret exists, the version asked for does not; \fBsafesm versions\fR \fINAME\fR lists
 them (exit 3).

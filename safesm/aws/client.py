@@ -69,12 +69,32 @@ class Connection:
 
     def _make_client(self) -> Any:
         session = botocore_session(self.settings, self.notify)
-        return session.create_client(
+        client = session.create_client(
             "secretsmanager",
             region_name=self.settings.region,
             endpoint_url=self.settings.endpoint_url,
             config=self.client_config(),
         )
+        client.meta.events.register("before-parse.secrets-manager", self._check_answer)
+        return client
+
+    def _check_answer(self, response_dict: dict[str, Any], **_: Any) -> None:
+        """Before botocore parses an answer: one that is not Secrets Manager's JSON (a web
+        server's HTML page, a 404 or 501) stops here, instead of ending as "not found", "the
+        service is having trouble" or an empty value."""
+        status = int(response_dict.get("status_code") or 0)
+        headers = response_dict.get("headers") or {}
+        if looks_like_secrets_manager(status, headers, response_dict.get("body") or b""):
+            return
+        source = self.settings.sources.get("endpoint_url")
+        hint = (f"Check {source}: it must name a Secrets Manager endpoint "
+                "(https://secretsmanager.REGION.amazonaws.com, a VPC endpoint, or an emulator)."
+                if source else "Something other than AWS answered (a proxy or captive portal?): "
+                "check the network and HTTPS_PROXY.")
+        kind = "".join(c for c in headers.get("content-type") or "" if c.isprintable())[:60]
+        raise errors.UnreachableError(
+            f"{self.endpoint or 'the endpoint'} answered HTTP {status} ({kind or 'no type'}): "
+            "this does not look like Secrets Manager.", hint)
 
     def client_config(self) -> Any:
         """Explicit timeouts and attempts, the same for every client safesm makes."""
@@ -102,6 +122,26 @@ class Connection:
                 raise
             raise errors.from_aws(exc, name=name, endpoint=self.endpoint,
                                   timeouts=self.timeouts) from None
+
+
+_RETRIED = {500, 502, 503, 504}  # botocore retries these; they stay "the service's trouble"
+
+
+def looks_like_secrets_manager(status: int, headers: Any, body: bytes) -> bool:
+    """Secrets Manager always answers with a JSON object, and its errors carry an error
+    type (the body's __type or the x-amzn-ErrorType header)."""
+    import json
+
+    if status in _RETRIED:
+        return True
+    try:
+        doc = json.loads(body) if body else None
+    except ValueError:
+        return False
+    if not isinstance(doc, dict):
+        return False
+    return status < 300 or bool(doc.get("__type") or doc.get("code")
+                                or headers.get("x-amzn-errortype"))
 
 
 def with_botocore_session(settings: Settings, action: Callable[[Any], T],

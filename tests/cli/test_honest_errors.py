@@ -8,6 +8,46 @@ from click.testing import CliRunner
 
 from safesm.cli import cli
 
+
+def config_file(home, text: str):
+    path = home / ".config" / "safesm" / "config.toml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    return path
+
+
+def names(sm) -> list[str]:
+    return sorted(s["Name"] for s in sm.list_secrets(IncludePlannedDeletion=True)["SecretList"])
+
+
+# --- the config file (item 2) -----------------------------------------------------------
+
+
+def test_an_unknown_config_key_is_a_warning_naming_it_and_the_file(run, sm, isolated_env):
+    """`reader` for `readers` would silently leave the app off every new secret's policy."""
+    path = config_file(isolated_env, 'reader = ["arn:aws:iam::123456789012:role/app"]\n')
+    r = run("-q", "put", "db/prod", input=b"v")
+    assert r.exit_code == 0, r.stderr
+    assert (f"safesm: warning: unknown key `reader` in config file {path} is ignored; did you "
+            "mean `readers`?") in r.stderr  # even with -q: it is about safety
+    assert names(sm) == ["db/prod"]
+
+
+@pytest.mark.parametrize("text, key", [("region = 5\n", "region"),
+                                       ("clip_timeout = true\n", "clip_timeout"),
+                                       ('endpoint_url = "localhost:4566"\n', "endpoint_url"),
+                                       ("max_attempts = 100\n", "max_attempts")])
+def test_a_config_value_of_the_wrong_type_or_range_exits_2_naming_the_file(run, sm,
+                                                                           isolated_env,
+                                                                           text, key):
+    path = config_file(isolated_env, text)
+    r = run("put", "db/prod", input=b"v")
+    assert r.exit_code == 2, r.stderr
+    assert f"bad value for `{key}` in the config file {path}: " in r.stderr
+    assert "this is a bug" not in r.stderr
+    assert names(sm) == []
+
+
 # --- the command line (item 7) ----------------------------------------------------------
 
 
@@ -134,3 +174,104 @@ def test_a_malformed_version_option_is_a_usage_error_before_any_call(isolated_en
     assert f"invalid value for {option}:" in r.stderr
     assert "ParamValidationError" not in r.stderr and "could not reach" not in r.stderr
     assert not value or value not in r.stderr
+
+
+# --- the endpoint (item 5) --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("args, env, source", [
+    (["--endpoint-url", "not-a-url"], {}, "--endpoint-url"),
+    (["--endpoint-url", "localhost:4566"], {}, "--endpoint-url"),
+    ([], {"AWS_ENDPOINT_URL": "ftp://example.com"}, "AWS_ENDPOINT_URL"),
+    ([], {"AWS_ENDPOINT_URL_SECRETS_MANAGER": "http://"}, "AWS_ENDPOINT_URL_SECRETS_MANAGER"),
+])
+def test_a_bad_endpoint_url_is_a_usage_error_naming_its_source(aws, sm, monkeypatch, args, env,
+                                                               source):
+    for var, value in env.items():
+        monkeypatch.setenv(var, value)
+    r = CliRunner().invoke(cli, [*args, "put", "db/prod"], input=b"v")
+    assert r.exit_code == 2, r.stderr
+    assert r.stderr.startswith(f"safesm: error: bad value for {source}: a URL of the form "
+                               "https://HOST[:PORT][/PATH]")
+    assert "this is a bug" not in r.stderr
+    assert not any(v in r.stderr for v in [*args[1:], *env.values()])
+    assert names(sm) == []
+
+
+class _WebServer:
+    """A plain web server on loopback (http.server), answering every POST with `status`."""
+
+    def __init__(self, status: int, body: bytes, kind: str = "text/html") -> None:
+        import http.server
+        import threading
+
+        outer = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802
+                self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                outer.requests += 1
+                if status == 501:  # what http.server says to a method it does not serve
+                    self.send_error(501)
+                    return
+                self.send_response(status)
+                self.send_header("Content-Type", kind)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.requests = 0
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.thread = threading.Thread(target=self.server.serve_forever, args=(0.02,),
+                                       daemon=True)
+        self.thread.start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join(5)
+
+
+HTML = b"<!doctype html><html><body><h1>It works!</h1></body></html>"
+
+
+@pytest.mark.parametrize("status, body, kind", [
+    (404, HTML, "text/html"), (501, b"", "text/html"), (200, HTML, "text/html"),
+    (200, b"", "text/plain"), (403, b'{"message": "Forbidden"}', "application/json"),
+])
+@pytest.mark.parametrize("argv", [["get", "db/prod"], ["list"], ["describe", "db/prod"]])
+def test_a_plain_web_server_is_named_as_not_secrets_manager(aws, monkeypatch, status, body,
+                                                            kind, argv):
+    web = _WebServer(status, body, kind)
+    try:
+        monkeypatch.setenv("AWS_ENDPOINT_URL", web.url)
+        r = CliRunner().invoke(cli, argv)
+    finally:
+        web.close()
+    assert r.exit_code == 6, r.stderr
+    assert f"{web.url} answered HTTP {status} (" in r.stderr
+    assert "this does not look like Secrets Manager." in r.stderr
+    assert "Check AWS_ENDPOINT_URL: it must name a Secrets Manager endpoint" in r.stderr
+    assert "having trouble" not in r.stderr and "not found" not in r.stderr
+    assert "It works" not in r.stderr  # the page itself is not shown
+    assert r.stdout == ""
+    assert web.requests == 1  # no point retrying a web page
+
+
+def test_a_web_server_that_fails_with_500_is_still_the_services_trouble(aws, monkeypatch):
+    """500/502/503/504 are retried and reported as the service having trouble, even with an
+    HTML body (a load balancer's error page in front of a real endpoint)."""
+    web = _WebServer(503, HTML)
+    try:
+        monkeypatch.setenv("AWS_ENDPOINT_URL", web.url)
+        monkeypatch.setenv("SAFESM_MAX_ATTEMPTS", "2")
+        r = CliRunner().invoke(cli, ["get", "db/prod"])
+    finally:
+        web.close()
+    assert r.exit_code == 6
+    assert "answered HTTP 503 after retries" in r.stderr
+    assert web.requests == 2
