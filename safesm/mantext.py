@@ -209,6 +209,12 @@ A config file key \fBsafesm\fR does not know is ignored, with this warning on ev
 The endpoint answered, but not with Secrets Manager's JSON; check \fB\-\-endpoint\-url\fR
 (or the variable or config key named). Exit 6.
 .TP
+\fBthe AWS profile selected by \-\-profile is not in your AWS config or credentials file\fR
+The name given is not repeated; the message lists the profiles that are configured (or
+says \fBAWS_PROFILE\fR or the config file selected it).
+A configured profile without credentials is named: \fBno AWS credentials found for
+profile 'ci' (selected by AWS_PROFILE).\fR Both exit 4.
+.TP
 \fBsecret 'NAME' has no version with the stage label given to \-\-version\-stage.\fR
 The secret exists, the version asked for does not; \fBsafesm versions\fR \fINAME\fR lists
 them (exit 3).

@@ -120,8 +120,11 @@ class Connection:
         except Exception as exc:
             if type(exc).__module__.split(".")[0] not in {"botocore", "urllib3"}:
                 raise
-            raise errors.from_aws(exc, name=name, endpoint=self.endpoint,
-                                  timeouts=self.timeouts) from None
+            from .profiles import profile_error
+
+            raise (profile_error(type(exc).__name__, self.settings)
+                   or errors.from_aws(exc, name=name, endpoint=self.endpoint,
+                                      timeouts=self.timeouts)) from None
 
 
 _RETRIED = {500, 502, 503, 504}  # botocore retries these; they stay "the service's trouble"

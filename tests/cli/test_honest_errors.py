@@ -275,3 +275,51 @@ def test_a_web_server_that_fails_with_500_is_still_the_services_trouble(aws, mon
     assert r.exit_code == 6
     assert "answered HTTP 503 after retries" in r.stderr
     assert web.requests == 2
+
+
+# --- profiles (item 8) ------------------------------------------------------------------
+
+
+@pytest.fixture
+def profiles(aws, isolated_env):
+    """default (with keys), prod (with keys), empty (a region, no credentials)."""
+    (isolated_env / ".aws" / "config").write_text(
+        "[default]\nregion = us-east-1\n[profile prod]\nregion = us-east-1\n"
+        "[profile empty]\nregion = us-east-1\n")
+    (isolated_env / ".aws" / "credentials").write_text(
+        "[default]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = x\n"
+        "[prod]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = x\n")
+    return isolated_env
+
+
+@pytest.mark.parametrize("how, source", [("flag", "--profile"), ("env", "AWS_PROFILE"),
+                                         ("file", "`profile` in the config file")])
+def test_a_profile_that_does_not_exist_names_its_source_and_the_real_ones(
+        profiles, sm, monkeypatch, canary, how, source):
+    """The name given is never repeated (it was typed, and might be anything); the
+    configured profiles are listed instead."""
+    args = ["--profile", canary] if how == "flag" else []
+    if how == "env":
+        monkeypatch.setenv("AWS_PROFILE", canary)
+    if how == "file":
+        config_file(profiles, f'profile = "{canary}"\n')
+    r = CliRunner().invoke(cli, [*args, "put", "db/prod"], input=b"v")
+    assert r.exit_code == 4, r.stderr
+    assert f"the AWS profile selected by {source}" in r.stderr
+    assert "is not in your AWS config or credentials file" in r.stderr
+    assert "the profiles configured are: default, empty, prod." in r.stderr
+    assert canary not in r.stderr
+    assert names(sm) == []
+
+
+@pytest.mark.parametrize("how, source", [("flag", "--profile"), ("env", "AWS_PROFILE")])
+def test_a_configured_profile_without_credentials_is_named(profiles, sm, monkeypatch, how,
+                                                           source):
+    monkeypatch.delenv("AWS_ACCESS_KEY_ID", raising=False)
+    args = ["--profile", "empty"] if how == "flag" else []
+    if how == "env":
+        monkeypatch.setenv("AWS_PROFILE", "empty")
+    r = CliRunner().invoke(cli, [*args, "put", "db/prod"], input=b"v")
+    assert r.exit_code == 4, r.stderr
+    assert f"no AWS credentials found for profile 'empty' (selected by {source})." in r.stderr
+    assert names(sm) == []
