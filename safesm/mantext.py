@@ -221,6 +221,11 @@ them (exit 3).
 A \fB\-\-version\-id\fR that is not 32 to 64 characters is a usage error (exit 2) before
 any AWS call.
 .TP
+\fBsafesm: still waiting for URL; Ctrl\-C stops.\fR
+A call has had no answer for 3 seconds (with \fB, retrying (attempt 2 of 4)\fR once a
+retry is under way); printed once, only when standard error is a terminal and without
+\fB\-\-quiet\fR.
+.TP
 \fBNothing changed: ...\fR
 \fBrestore\fR of a secret that is not scheduled for deletion, \fBpolicy grant\fR of a
 principal already granted and \fBpolicy revoke\fR of one never granted change nothing,

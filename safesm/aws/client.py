@@ -22,6 +22,7 @@ from typing import Any, TypeVar
 from .. import __version__, errors
 from ..config import Settings
 from ..redact import Redactor
+from .progress import SlowCallNotice
 
 T = TypeVar("T")
 Notify = Callable[[str], None]
@@ -51,7 +52,10 @@ class Connection:
 
     def __init__(self, settings: Settings, connect_timeout: float | None = None,
                  read_timeout: float | None = None, max_attempts: int | None = None,
-                 redactor: Redactor | None = None, notify: Notify = _stderr) -> None:
+                 redactor: Redactor | None = None, notify: Notify = _stderr,
+                 progress: Notify | None = None) -> None:
+        """`progress`: where to say that a slow call is still waiting (the CLI passes one
+        only when stderr is a terminal); None says nothing."""
         self.settings = settings
         self.timeouts = (connect_timeout or settings.connect_timeout,
                          read_timeout or settings.read_timeout,
@@ -59,6 +63,9 @@ class Connection:
         self.redactor = redactor or Redactor()
         self.notify = notify
         self._client: Any = None
+        self._slow: SlowCallNotice | None = None
+        if progress is not None:
+            self._slow = SlowCallNotice(progress, lambda: self.endpoint, self.timeouts[2])
 
     @property
     def client(self) -> Any:
@@ -76,6 +83,8 @@ class Connection:
             config=self.client_config(),
         )
         client.meta.events.register("before-parse.secrets-manager", self._check_answer)
+        if self._slow is not None:
+            self._slow.install(client.meta.events)
         return client
 
     def _check_answer(self, response_dict: dict[str, Any], **_: Any) -> None:
@@ -125,6 +134,9 @@ class Connection:
             raise (profile_error(type(exc).__name__, self.settings)
                    or errors.from_aws(exc, name=name, endpoint=self.endpoint,
                                       timeouts=self.timeouts)) from None
+        finally:
+            if self._slow is not None:  # the call is over: no "still waiting" after it
+                self._slow.ended()
 
 
 _RETRIED = {500, 502, 503, 504}  # botocore retries these; they stay "the service's trouble"

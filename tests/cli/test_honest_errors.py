@@ -323,3 +323,63 @@ def test_a_configured_profile_without_credentials_is_named(profiles, sm, monkeyp
     assert r.exit_code == 4, r.stderr
     assert f"no AWS credentials found for profile 'empty' (selected by {source})." in r.stderr
     assert names(sm) == []
+
+
+# --- a slow endpoint (item 10) ----------------------------------------------------------
+
+
+@pytest.fixture
+def slow(aws, monkeypatch):
+    """The emulator behind tests/faultproxy.py; "slow" means more than 0.3 s here."""
+    from safesm.aws import progress
+    from tests.faultproxy import FaultProxy
+
+    monkeypatch.setattr(progress, "SLOW_AFTER", 0.3)
+    with FaultProxy(aws, lifetime=60) as proxy:
+        monkeypatch.setenv("AWS_ENDPOINT_URL", proxy.url)
+        monkeypatch.setenv("SAFESM_MAX_ATTEMPTS", "3")
+        yield proxy
+
+
+def invoke_on(argv: list[str], stderr_is_terminal: bool):
+    from safesm.runtime import Environment
+
+    return CliRunner().invoke(cli, argv, obj=lambda: Environment.from_process(
+        stderr_isatty=stderr_is_terminal))
+
+
+def test_a_slow_call_says_once_on_a_terminal_that_safesm_is_still_waiting(slow, sm):
+    from tests.faultproxy import Fault
+
+    sm.create_secret(Name="db/prod", SecretString="v")
+    slow.add(Fault("delay", seconds=0.8, times=1))
+    r = invoke_on(["get", "db/prod"], stderr_is_terminal=True)
+    assert r.exit_code == 0, r.stderr
+    assert r.stdout == "v"
+    assert r.stderr.count("still waiting") == 1
+    assert f"safesm: still waiting for {slow.url}; Ctrl-C stops." in r.stderr
+
+
+def test_a_retry_after_a_timeout_is_said_as_retrying(slow, sm, monkeypatch):
+    from tests.faultproxy import Fault
+
+    monkeypatch.setenv("SAFESM_READ_TIMEOUT", "0.5")
+    sm.create_secret(Name="db/prod", SecretString="v")
+    slow.add(Fault("delay", seconds=2.0, times=2))  # attempts 1 and 2 time out after 0.5 s
+    from safesm.aws import progress
+
+    monkeypatch.setattr(progress, "SLOW_AFTER", 0.7)  # during the second attempt
+    r = invoke_on(["get", "db/prod"], stderr_is_terminal=True)
+    assert r.exit_code == 0, r.stderr
+    assert f"still waiting for {slow.url}, retrying (attempt 2 of 3)" in r.stderr
+
+
+def test_never_on_a_pipe_nor_with_quiet_nor_when_fast(slow, sm):
+    from tests.faultproxy import Fault
+
+    sm.create_secret(Name="db/prod", SecretString="v")
+    slow.add(Fault("delay", seconds=0.6, times=2))
+    assert "still waiting" not in invoke_on(["get", "db/prod"], False).stderr
+    assert "still waiting" not in invoke_on(["-q", "get", "db/prod"], True).stderr
+    fast = invoke_on(["get", "db/prod"], True)  # the faults are used up: no delay now
+    assert fast.exit_code == 0 and "still waiting" not in fast.stderr
