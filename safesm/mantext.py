@@ -83,6 +83,13 @@ Policy management is never denied, so an administrator cannot be locked out.
 Widen the lists with \fB\-\-reader\fR/\fB\-\-writer\fR, the config keys
 \fBreaders\fR/\fBwriters\fR, or \fBpolicy grant\fR; \fB\-\-no\-default\-policy\fR opts out
 with a warning.
+A grant only adds access: on a secret without a resource policy (made outside
+\fBsafesm\fR) \fBpolicy grant\fR adds Allow statements for the principals given, so
+nobody who reads it through IAM today is cut off.
+\fBpolicy grant \-\-start\-from\-default\fR and \fBpolicy apply \-\-default\fR limit
+access to safesm's lists instead: they first say in plain words who loses access, then
+ask on a terminal; a script passes \fB\-\-yes\fR, and "no" or a script without it exits 5
+with nothing changed.
 Every policy write calls ValidateResourcePolicy first and passes
 \fBBlockPublicPolicy\fR; a finding stops the write with exit 8.
 \fBpolicy lint\fR reports broad access, wildcard actions, cross\-account principals,
