@@ -67,6 +67,10 @@ It knows only a salted hash of the value.
 When the time is up it restores what the clipboard held before, unless you copied
 something else meanwhile; a new \fBget\fR takes over a pending clearer, so the clipboard
 returns to what it held before the first copy.
+It never restores a secret: content another password manager marked
+(\fBx\-kde\-passwordManagerHint\fR and the macOS/Windows equivalents), a value
+\fBsafesm\fR copied earlier, or content whose types cannot be listed (\fBxsel\fR, macOS,
+Windows, WSL) is cleared instead.
 Where KDE Klipper runs, its history is cleared if it holds the value.
 Other clipboard managers may keep their own copy.
 .PP
@@ -151,8 +155,9 @@ Refreshed by \fBlist\fR and, when older than five minutes, in the background by
 completion.
 .TP
 \fI$XDG_RUNTIME_DIR/safesm/\fR (else \fI~/.cache/safesm/\fR)
-The pending clipboard clearer's socket and lock file, mode 0700; never a value or the
-old clipboard text.
+The pending clipboard clearer's socket and lock file, mode 0700, and (under
+\fI$XDG_RUNTIME_DIR\fR only) keyed hashes of the last 32 values copied with their random
+key, so that no clearer restores one; never a value or the old clipboard text.
 .SH EXAMPLES
 Store a value typed at a hidden prompt:
 .PP
