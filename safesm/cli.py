@@ -170,6 +170,7 @@ def _usage_message(exc: click.UsageError) -> str:
     if isinstance(exc, click.MissingParameter):
         kind = exc.param_type or (exc.param.param_type_name if exc.param else "parameter")
         what = exc.param.get_error_hint(exc.ctx).replace("'", "") if exc.param and exc.ctx else ""
+        what = what.removesuffix("...")  # NAME... (one or more): the first one is missing
         return f"missing {kind} {what}".rstrip() + "."
     if isinstance(exc, click.BadParameter) and exc.param is not None:
         hint = exc.param.get_error_hint(exc.ctx) if exc.ctx else exc.param.name
@@ -239,7 +240,7 @@ def _complete(kind: str, ctx: click.Context, param: click.Parameter, incomplete:
     return getattr(complete, kind)(ctx, param, incomplete)
 
 
-@click.group(cls=SafesmGroup)
+@click.group("safesm", cls=SafesmGroup)
 @click.option("--profile", metavar="NAME", help="AWS profile (default: AWS_PROFILE).",
               shell_complete=lambda c, p, i: _complete("profiles", c, p, i))
 @click.option("--region", metavar="REGION", help="AWS region (default: AWS_REGION).",
@@ -267,6 +268,8 @@ def cli(ctx: click.Context, /, **flags: Any) -> None:
     env = ctx.obj() if callable(ctx.obj) else ctx.obj
     env = env if isinstance(env, Environment) else Environment.from_process()
     rt = Runtime(config.load(flags, env.environ), env)
+    for warning in rt.settings.warnings:
+        rt.warn(warning)
     if flags["debug"]:
         from .hardening import enable_debug_logging
 

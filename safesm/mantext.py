@@ -18,6 +18,7 @@ A warning is printed when the file is readable by group or others.
 .IP 2. 4
 Otherwise, when standard input is not a terminal, it is read to end of file and exactly
 one trailing newline (\fB\en\fR or \fB\er\en\fR) is removed, unless \fB\-\-keep\-newline\fR.
+With \fB\-\-binary\fR, standard input is taken exactly as given.
 .IP 3. 4
 Otherwise a hidden prompt asks twice; a mismatch asks again, at most three times, then
 \fBsafesm\fR exits 7 without writing.
@@ -66,6 +67,10 @@ It knows only a salted hash of the value.
 When the time is up it restores what the clipboard held before, unless you copied
 something else meanwhile; a new \fBget\fR takes over a pending clearer, so the clipboard
 returns to what it held before the first copy.
+It never restores a secret: content another password manager marked
+(\fBx\-kde\-passwordManagerHint\fR and the macOS/Windows equivalents), a value
+\fBsafesm\fR copied earlier, or content whose types cannot be listed (\fBxsel\fR, macOS,
+Windows, WSL) is cleared instead.
 Where KDE Klipper runs, its history is cleared if it holds the value.
 Other clipboard managers may keep their own copy.
 .PP
@@ -82,6 +87,13 @@ Policy management is never denied, so an administrator cannot be locked out.
 Widen the lists with \fB\-\-reader\fR/\fB\-\-writer\fR, the config keys
 \fBreaders\fR/\fBwriters\fR, or \fBpolicy grant\fR; \fB\-\-no\-default\-policy\fR opts out
 with a warning.
+A grant only adds access: on a secret without a resource policy (made outside
+\fBsafesm\fR) \fBpolicy grant\fR adds Allow statements for the principals given, so
+nobody who reads it through IAM today is cut off.
+\fBpolicy grant \-\-start\-from\-default\fR and \fBpolicy apply \-\-default\fR limit
+access to safesm's lists instead: they first say in plain words who loses access, then
+ask on a terminal; a script passes \fB\-\-yes\fR, and "no" or a script without it exits 5
+with nothing changed.
 Every policy write calls ValidateResourcePolicy first and passes
 \fBBlockPublicPolicy\fR; a finding stops the write with exit 8.
 \fBpolicy lint\fR reports broad access, wildcard actions, cross\-account principals,
@@ -143,8 +155,9 @@ Refreshed by \fBlist\fR and, when older than five minutes, in the background by
 completion.
 .TP
 \fI$XDG_RUNTIME_DIR/safesm/\fR (else \fI~/.cache/safesm/\fR)
-The pending clipboard clearer's socket and lock file, mode 0700; never a value or the
-old clipboard text.
+The pending clipboard clearer's socket and lock file, mode 0700, and (under
+\fI$XDG_RUNTIME_DIR\fR only) keyed hashes of the last 32 values copied with their random
+key, so that no clearer restores one; never a value or the old clipboard text.
 .SH EXAMPLES
 Store a value typed at a hidden prompt:
 .PP
@@ -181,4 +194,52 @@ $ echo 'eval "$(safesm shell\-init bash)"' >> ~/.bashrc
 .RE
 .SH SEE ALSO
 \fBaws\fR(1), \fBpass\fR(1), \fBbash\fR(1) (HISTIGNORE), \fBzshmisc\fR(1)
+""".strip().split("\n")
+
+# After EXIT STATUS: the messages a user meets most, and what they mean.
+DIAGNOSTICS = r"""
+.SH DIAGNOSTICS
+Messages never repeat what was typed on the command line (it may be a value pasted into
+the wrong place): they name the option or position and the form it needs.
+.TP
+\fBmissing argument NAME.\fR
+The command needs a secret name; every usage error ends with \fBTry 'safesm
+\fR\fICOMMAND\fR\fB \-\-help'\fR naming the command that was run.
+.TP
+\fBno such command (the text given is not shown); did you mean get?\fR
+The suggestion is one of \fBsafesm\fR's own command names.
+\fBsafesm\fR or a command group with no command prints its help and exits 2.
+.TP
+\fBbad value for \-\-endpoint\-url: a URL of the form https://HOST[:PORT][/PATH]\fR
+A setting of the wrong type or out of range, named by its source (a flag, an environment
+variable, or \fBregion\fR in the config file), exits 2 before any AWS call.
+.TP
+\fBwarning: unknown key `reader` in config file PATH is ignored; did you mean `readers`?\fR
+A config file key \fBsafesm\fR does not know is ignored, with this warning on every run.
+.TP
+\fBURL answered HTTP 404 (text/html): this does not look like Secrets Manager.\fR
+The endpoint answered, but not with Secrets Manager's JSON; check \fB\-\-endpoint\-url\fR
+(or the variable or config key named). Exit 6.
+.TP
+\fBthe AWS profile selected by \-\-profile is not in your AWS config or credentials file\fR
+The name given is not repeated; the message lists the profiles that are configured (or
+says \fBAWS_PROFILE\fR or the config file selected it).
+A configured profile without credentials is named: \fBno AWS credentials found for
+profile 'ci' (selected by AWS_PROFILE).\fR Both exit 4.
+.TP
+\fBsecret 'NAME' has no version with the stage label given to \-\-version\-stage.\fR
+The secret exists, the version asked for does not; \fBsafesm versions\fR \fINAME\fR lists
+them (exit 3).
+A \fB\-\-version\-id\fR that is not 32 to 64 characters is a usage error (exit 2) before
+any AWS call.
+.TP
+\fBsafesm: still waiting for URL; Ctrl\-C stops.\fR
+A call has had no answer for 3 seconds (with \fB, retrying (attempt 2 of 4)\fR once a
+retry is under way); printed once, only when standard error is a terminal and without
+\fB\-\-quiet\fR.
+.TP
+\fBNothing changed: ...\fR
+\fBrestore\fR of a secret that is not scheduled for deletion, \fBpolicy grant\fR of a
+principal already granted and \fBpolicy revoke\fR of one never granted change nothing,
+say so, and exit 0.
 """.strip().split("\n")

@@ -30,6 +30,10 @@ SID_WRITERS = "SafesmDenyWriteExceptWriters"
 SID_XREAD = "SafesmAllowCrossAccountReaders"
 SID_XWRITE = "SafesmAllowCrossAccountWriters"
 _SAFESM_SIDS = {SID_READERS, SID_WRITERS, SID_XREAD, SID_XWRITE}
+# `policy grant` on a secret that has no policy only adds access: Allow statements, no
+# deny lists (README "Least privilege"), so nobody who reads it today is cut off.
+SID_ALLOW_READ = "SafesmAllowReaders"
+SID_ALLOW_WRITE = "SafesmAllowWriters"
 
 
 @dataclass(frozen=True)
@@ -163,6 +167,43 @@ def change(lists: AllowLists, principal: str, read: bool, write: bool,
     return AllowLists(edit(lists.readers, read), edit(lists.writers, write))
 
 
+# allow-only: what grant adds to a secret without a policy --------------------------
+
+def _allowed(st: Any, sid: str) -> tuple[str, ...] | None:
+    """The principals of one of safesm's allow-only statements, else None."""
+    principal = st.get("Principal") if isinstance(st, dict) else None
+    if not isinstance(principal, dict) or set(principal) != {"AWS"} or st.get("Sid") != sid \
+            or st.get("Effect") != "Allow" or "Condition" in st:
+        return None
+    return tuple(str(p) for p in as_list(principal["AWS"]))
+
+
+def allow_only(doc: dict[str, Any] | None) -> AllowLists | None:
+    """Who an allow-only policy lets read and write (no policy: nobody yet); None when
+    `doc` is anything else (safesm's deny lists, or a policy written by hand)."""
+    if doc is None:
+        return AllowLists((), ())
+    found: dict[str, tuple[str, ...]] = {SID_ALLOW_READ: (), SID_ALLOW_WRITE: ()}
+    statements = as_list(doc.get("Statement"))
+    for st in statements:
+        sid = st.get("Sid") if isinstance(st, dict) else None
+        if not isinstance(sid, str) or found.get(sid) != ():  # unknown, or seen twice
+            return None
+        who = _allowed(st, sid)
+        if not who:
+            return None
+        found[sid] = who
+    return AllowLists(found[SID_ALLOW_READ], found[SID_ALLOW_WRITE]) if statements else None
+
+
+def allow_only_policy(grants: AllowLists) -> dict[str, Any] | None:
+    """The allow-only policy for `grants`; None when it would allow nobody."""
+    statements = [_allow(sid, actions, list(who)) for sid, actions, who in (
+        (SID_ALLOW_READ, READ_ACTIONS, grants.readers),
+        (SID_ALLOW_WRITE, WRITE_ACTIONS, grants.writers)) if who]
+    return {"Version": VERSION, "Statement": statements} if statements else None
+
+
 # plain-language summary -------------------------------------------------------------
 
 def _principals_text(st: dict[str, Any]) -> str:
@@ -205,6 +246,7 @@ class Summary:
     readers: tuple[str, ...] | None  # None: the policy does not restrict reading this way
     writers: tuple[str, ...] | None
     statements: tuple[str, ...]  # every statement that is not one of safesm's deny lists
+    grants: AllowLists | None = None  # an allow-only policy (grant on a secret without one)
 
 
 def summarize(doc: dict[str, Any]) -> Summary:
@@ -214,7 +256,7 @@ def summarize(doc: dict[str, Any]) -> Summary:
     statements = tuple(statement_text(i, st) for i, st in enumerate(as_list(doc.get("Statement")))
                        if id(st) not in skip)
     return Summary(lists.readers if lists else None, lists.writers if lists else None,
-                   statements)
+                   statements, allow_only(doc))
 
 
 def summary_lines(name: str, summary: Summary | None) -> list[str]:
@@ -224,6 +266,13 @@ def summary_lines(name: str, summary: Summary | None) -> list[str]:
                 "can read and change it.",
                 f"Add safesm's default with `safesm policy apply {name} --default`."]
     lines = []
+    if summary.grants is not None:
+        return [f"This policy only adds access: anyone your account's IAM policies allow can "
+                f"read and change {name}, and in addition:",
+                "Allowed to read (GetSecretValue):", *[f"  {p}" for p in summary.grants.readers
+                                                      or ("nobody",)],
+                "Allowed to write (PutSecretValue, UpdateSecret, UpdateSecretVersionStage):",
+                *[f"  {p}" for p in summary.grants.writers or ("nobody",)]]
     if summary.readers is not None and summary.writers is not None:
         lines.append("Can read (GetSecretValue), if their IAM policies allow it, only:")
         lines += [f"  {p}" for p in summary.readers]

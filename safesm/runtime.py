@@ -116,7 +116,9 @@ class Runtime:
         """A SecretStore; imported here so that --help never loads botocore."""
         from .aws.store import SecretStore
 
-        return SecretStore(self.settings, redactor=self.state.redactor, notify=self.tell_once)
+        slow = self.notice if self.env.stderr_isatty else None  # never on a pipe
+        return SecretStore(self.settings, redactor=self.state.redactor, notify=self.tell_once,
+                           progress=slow)
 
     @property
     def notifier(self) -> Callable[[str], None]:

@@ -76,6 +76,17 @@ def check_secret_id(secret_id: str) -> str:
                          "/ _ + = . @ -) or a full secret ARN.") from None
 
 
+def is_version_id(text: str) -> bool:
+    """Secrets Manager's VersionId: 32 to 64 characters (a UUID, or a ClientRequestToken),
+    printable, no spaces."""
+    return 32 <= len(text) <= 64 and text.isprintable() and " " not in text
+
+
+def is_stage_label(text: str) -> bool:
+    """A staging label (AWSCURRENT, AWSPREVIOUS, or your own): 1 to 256 characters."""
+    return 1 <= len(text) <= 256 and text.isprintable()
+
+
 def strip_one_newline(data: bytes) -> bytes:
     """Drop exactly one trailing ``\\n`` or ``\\r\\n``: what `echo` and editors add."""
     if data.endswith(b"\r\n"):

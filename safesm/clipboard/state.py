@@ -90,3 +90,65 @@ def read_line(stream: IO[bytes], timeout: float) -> bytes:
             return b""
         line += chunk
     return line
+
+
+# --- what safesm copied: never put back ---------------------------------------------------
+
+RECORD_KEEP = 32  # the last values copied, as keyed hashes
+_KEY, _RECORD = "copied.key", "copied"
+
+
+def record_dir(env: Mapping[str, str]) -> Path | None:
+    """Where the record of copied values lives: $XDG_RUNTIME_DIR/safesm (memory-backed,
+    private, gone at logout), or nowhere: never on a disk that backups may copy."""
+    runtime = env.get("XDG_RUNTIME_DIR")
+    return state_dir(env) if runtime and Path(runtime).is_dir() else None
+
+
+def _record_key(directory: Path) -> bytes:
+    """A random key made once per login session (0600), so the record holds keyed hashes
+    that mean nothing without it."""
+    path = directory / _KEY
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        for _ in range(50):  # another safesm may be writing it this instant
+            key = path.read_bytes()
+            if len(key) == 32:
+                return key
+            time.sleep(0.01)
+        raise OSError(f"{path} is not a key") from None
+    key = os.urandom(32)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(key)
+    return key
+
+
+def remember_copied(directory: Path, data: bytes) -> None:
+    """Add a value safesm is copying to the record (one appended line; trimmed now and then)."""
+    line = salted_digest(_record_key(directory), data).hex().encode() + b"\n"
+    path = directory / _RECORD
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    try:
+        os.write(fd, line)
+        size = os.fstat(fd).st_size
+    finally:
+        os.close(fd)
+    if size > 4 * RECORD_KEEP * len(line):
+        kept = path.read_bytes().splitlines(keepends=True)[-RECORD_KEEP:]
+        tmp = directory / f".{_RECORD}.{os.getpid()}"
+        with os.fdopen(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as fh:
+            fh.write(b"".join(kept))
+        os.replace(tmp, path)
+
+
+def was_copied(directory: Path, data: bytes | None) -> bool:
+    """Is `data` one of the last values safesm copied? (False when there is no record.)"""
+    if not data:
+        return False
+    try:
+        lines = (directory / _RECORD).read_bytes().splitlines()[-RECORD_KEEP:]
+        mine = salted_digest(_record_key(directory), data).hex().encode()
+    except OSError:
+        return False
+    return any(hmac.compare_digest(line, mine) for line in lines)

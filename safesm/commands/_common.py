@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 
 import click
 
-from ..errors import HISTORY_HINT, ArgvValueError, NotConfirmed, invalid_option
+from ..errors import HISTORY_HINT, ArgvValueError, NotConfirmed, UsageError, invalid_option
 from ..runtime import Runtime
 from ..values import check_name, check_secret_id
 
@@ -48,8 +48,29 @@ class SafesmGroupBase(click.Group):
                                                              ["-h", "--help"])
         super().__init__(*args, **kwargs)
 
+    def resolve_command(self, ctx: click.Context,
+                        args: list[str]) -> tuple[str | None, click.Command | None, list[str]]:
+        """An unknown command is refused without repeating it (it may be a value pasted in
+        the wrong place), with the closest of this group's own command names."""
+        word = args[0] if args else ""
+        if (word and not word.startswith("-") and not ctx.resilient_parsing
+                and self.get_command(ctx, word) is None):
+            raise unknown_command(ctx, word, self.list_commands(ctx))
+        return super().resolve_command(ctx, args)
+
 
 SafesmGroupBase.group_class = SafesmGroupBase
+
+
+def unknown_command(ctx: click.Context, word: str, names: list[str]) -> UsageError:
+    """'no such command', and 'did you mean' among the group's own names: the suggestion
+    is one of safesm's words, never the text typed."""
+    from difflib import get_close_matches
+
+    close = get_close_matches(word, names, n=3)
+    maybe = f"; did you mean {' or '.join(close)}?" if close else "."
+    return UsageError(f"no such command (the text given is not shown){maybe}",
+                      f"Try '{ctx.command_path} --help' for the list of commands.")
 
 
 def command(name: str | None = None, **kwargs: Any) -> Callable[[F], click.Command]:

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import click
 
+from .. import values
 from ..errors import UsageError
 from ..runtime import Runtime
 from ..values import SecretValue
-from ._common import command, names_argument, pass_runtime
+from ._common import command, names_argument, pass_runtime, validated
+
+VERSION_ID_FORM = "a version id (32 to 64 characters, as `safesm versions NAME` lists them)"
 
 
 def write_value(rt: Runtime, value: SecretValue) -> None:
@@ -28,8 +31,10 @@ def _check_many(rt: Runtime, count: int, version: bool, clip: bool, to_terminal:
 @command()
 @names_argument
 @click.option("--field", metavar="KEY", help="Output one key of a JSON secret.")
-@click.option("--version-id", metavar="ID", help="Read this version instead of AWSCURRENT.")
-@click.option("--version-stage", metavar="STAGE", help="Read the version with this stage label.")
+@click.option("--version-id", metavar="ID", help="Read this version instead of AWSCURRENT.",
+              callback=validated(values.is_version_id, VERSION_ID_FORM))
+@click.option("--version-stage", metavar="STAGE", help="Read the version with this stage label.",
+              callback=validated(values.is_stage_label, "a stage label (1 to 256 characters)"))
 @click.option("--print", "to_terminal", is_flag=True,
               help="Write the value to stdout even when stdout is a terminal.")
 @click.option("--clip", "to_clipboard", is_flag=True,

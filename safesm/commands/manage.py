@@ -92,6 +92,10 @@ def delete(rt: Runtime, name: str, days: int, force_without_recovery: bool, yes:
 @pass_runtime
 def restore(rt: Runtime, name: str) -> None:
     """Cancel the scheduled deletion of secret NAME."""
-    rt.store().restore(name)
+    from ..ops import manage
+
+    if not manage.restore(rt.store(), name):
+        rt.notice(f"Nothing changed: {name} is not scheduled for deletion.")
+        return
     namecache.update(rt.settings, add=[name])
     rt.notice(f"Restored {name}.")

@@ -23,7 +23,8 @@ from ._common import command, confirmer, echo, new_name_argument, pass_runtime
 @click.option("--keep-newline", is_flag=True,
               help="Keep the trailing newline of piped stdin.")
 @click.option("--multiline", is_flag=True, help="Prompt for a multi-line value (PEM, JSON).")
-@click.option("--binary", is_flag=True, help="Store the bytes as SecretBinary.")
+@click.option("--binary", is_flag=True,
+              help="Store the bytes as SecretBinary (piped stdin is then taken exactly).")
 @click.option("--key", "field", metavar="FIELD",
               help="Set one field of an existing JSON secret, keeping the others.")
 @click.option("--description", metavar="TEXT", help="The secret's description.")
@@ -45,7 +46,8 @@ def put(rt: Runtime, name: str, path: str | None, keep_newline: bool, multiline:
     """Create or update secret NAME.
 
     The value comes from --file, from stdin when it is not a terminal (one trailing
-    newline removed unless --keep-newline), or else from a hidden prompt asked twice.
+    newline removed unless --keep-newline or --binary), or else from a hidden prompt
+    asked twice.
     It is never taken from the command line.
     """
     meta = Metadata(description, kms_key, tuple(parse_tag(t) for t in tags))

@@ -210,7 +210,7 @@ def test_policy_that_cannot_be_attached_after_create_is_reported(run, sm, iam_us
     iam_user.off()
     assert names(sm) == ["a"] and policy_of(sm, "a") is None
     # the fix it names works once the permission is there
-    assert run("policy", "apply", "a", "--default").exit_code == 0
+    assert run("policy", "apply", "a", "--default", "--yes").exit_code == 0
     assert lists_of(sm, "a") == ([CREATOR], [CREATOR])
 
 
@@ -268,11 +268,12 @@ def test_bad_grants_and_revokes_change_nothing(run, sm, args, code, says):
     assert policy_of(sm, "a") == before
 
 
-def test_grant_on_a_secret_without_a_policy_starts_from_the_default(run, sm):
+def test_grant_with_start_from_default_on_a_secret_without_a_policy(run, sm):
+    """(A plain grant there only adds: tests/cli/test_policy_access.py.)"""
     sm.create_secret(Name="a", SecretString="v")
-    r = run("policy", "grant", "a", "--read", APP)
+    r = run("policy", "grant", "a", "--read", APP, "--start-from-default", "--yes")
     assert r.exit_code == 0, r.stderr
-    assert "had no resource policy" in r.stderr
+    assert "a has no resource policy" in r.stderr
     assert lists_of(sm, "a") == ([CREATOR, APP, f"arn:aws:iam::{ACCT}:role/*/app"], [CREATOR])
 
 
@@ -336,7 +337,7 @@ def test_apply_from_stdin_and_default(run, sm):
     r = run("policy", "apply", "a", "--file", "-", input=json.dumps(good))
     assert r.exit_code == 0, r.stderr
     assert policy_of(sm, "a") == good
-    assert run("policy", "apply", "a", "--default").exit_code == 0
+    assert run("policy", "apply", "a", "--default", "--yes").exit_code == 0
     assert lists_of(sm, "a") == ([CREATOR], [CREATOR])
 
 

@@ -302,6 +302,88 @@ def test_field_goes_to_the_clipboard(xserver, aws, sm, safesm_bin, canary):
     assert clear_now()
 
 
+# --- never put a secret back (issue 17, item 4) ----------------------------------------
+
+OWNER = Path(__file__).resolve().parent.parent / "x_selection_owner.py"
+
+
+@pytest.fixture
+def owner():
+    """Start an X clipboard owner serving text plus extra targets, as a password manager
+    does (xclip serves one target only); it exits when safesm takes the selection."""
+    started: list[subprocess.Popen] = []
+
+    def start(text: bytes, *targets: str) -> None:
+        proc = subprocess.Popen([sys.executable, str(OWNER), *targets], stdin=subprocess.PIPE,
+                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                                start_new_session=True)
+        started.append(proc)
+        proc.stdin.write(text)
+        proc.stdin.close()
+        assert proc.stdout.readline() == b"owned\n"
+        types = subprocess.run(["xclip", "-selection", "clipboard", "-o", "-t", "TARGETS"],
+                               capture_output=True, timeout=10).stdout.decode().split()
+        assert all(t.partition("=")[0] in types for t in targets), types
+
+    yield start
+    for proc in started:
+        proc.kill()
+        proc.wait(10)
+
+
+def test_a_password_managers_entry_is_cleared_not_restored(xserver, secret, safesm_bin,
+                                                           owner, canary):
+    """KeePassXC, 1Password, Bitwarden mark what they copy with x-kde-passwordManagerHint
+    (and clear it themselves later); safesm must not bring that secret back."""
+    theirs = f"their-secret-{canary}".encode()
+    owner(theirs, "x-kde-passwordManagerHint=secret")
+    assert clipboard() == theirs
+    assert get(safesm_bin, "db/prod", "--clip").returncode == 0
+    assert clipboard() == secret
+    assert clear_now()
+    assert clipboard() is None  # cleared: neither our value nor theirs
+
+
+def test_text_with_several_targets_but_no_hint_is_restored(xserver, secret, safesm_bin, owner):
+    """The same kind of owner without the hint: restored, so the test above fails only for
+    the hint."""
+    owner(b"an ordinary copy", "text/html=<b>an ordinary copy</b>")
+    assert get(safesm_bin, "db/prod", "--clip").returncode == 0
+    assert clear_now()
+    assert clipboard() == b"an ordinary copy"
+
+
+def test_a_value_safesm_copied_is_never_put_back(xserver, aws, sm, safesm_bin, canary):
+    """`--clip-timeout 0` leaves a value on the clipboard with no clearer; a later get's
+    clearer must clear, not restore that first secret."""
+    sm.create_secret(Name="first", SecretString=canary + "-1")
+    sm.create_secret(Name="second", SecretString=canary + "-2")
+    user_copies(b"before safesm")
+    assert get(safesm_bin, "first", "--clip", timeout="0").returncode == 0
+    assert clipboard() == (canary + "-1").encode()
+    assert get(safesm_bin, "second", "--clip").returncode == 0
+    assert clear_now()
+    assert clipboard() is None
+
+
+def test_without_a_way_to_list_types_the_clipboard_is_cleared(xserver, secret, safesm_bin,
+                                                             tmp_path):
+    """xsel cannot list the owner's targets, so a hint could not be seen: clear."""
+    only_xsel = tmp_path / "bin"
+    only_xsel.mkdir()
+    (only_xsel / "xsel").symlink_to(subprocess.run(["sh", "-c", "command -v xsel"],
+                                                   capture_output=True, text=True,
+                                                   check=True).stdout.strip())
+    user_copies(b"plain text")
+    result = subprocess.run([safesm_bin, "get", "db/prod", "--clip", "--clip-timeout", TIMEOUT],
+                            capture_output=True, timeout=30,
+                            env={**os.environ, "PATH": str(only_xsel)})
+    assert result.returncode == 0, result.stderr
+    assert clipboard() == secret
+    assert clear_now()
+    assert clipboard() is None
+
+
 # --- where the value must never be -----------------------------------------------------
 
 
@@ -339,11 +421,18 @@ def test_state_files_hold_neither_value_nor_old_clipboard(xserver, secret, safes
     user_copies(b"old-clipboard-text")
     assert get(safesm_bin, "db/prod", "--clip").returncode == 0
     run = Path(os.environ["XDG_RUNTIME_DIR"]) / "safesm"
-    assert sorted(p.suffix for p in run.iterdir()) == [".lock", ".sock"]
+    names = sorted(p.name for p in run.iterdir())
+    assert [n for n in names if not n.startswith("clearer-")] == ["copied", "copied.key"]
+    assert sorted(Path(n).suffix for n in names if n.startswith("clearer-")) == [".lock", ".sock"]
     assert files_containing(run, b"old-clipboard-text") == []
     assert files_containing(run, secret) == []
+    # the record of copied values: keyed hashes, one per line, private to the user
+    assert len((run / "copied.key").read_bytes()) == 32
+    assert all(len(line) == 64 for line in (run / "copied").read_text().splitlines())
+    assert all((run / f).stat().st_mode & 0o777 == 0o600 for f in ("copied", "copied.key"))
     assert clear_now()
-    assert [p.suffix for p in run.iterdir()] == [".lock"]  # the socket is gone
+    assert sorted(Path(p.name).suffix for p in run.iterdir()
+                  if p.name.startswith("clearer-")) == [".lock"]  # the socket is gone
 
 
 # --- no clipboard ----------------------------------------------------------------------

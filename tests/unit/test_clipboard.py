@@ -166,3 +166,46 @@ def test_dependencies_run_one_way(name):
                 if isinstance(node, ast.ImportFrom) and node.level == 1}
     assert siblings <= set(LAYERS[LAYERS.index(name) + 1:]), siblings
     assert {p.stem for p in path.parent.glob("*.py")} == {*LAYERS, "__init__"}
+
+
+# never put a secret back (issue 17, item 4) ---------------------------------------------
+
+@pytest.mark.parametrize("types, marked", [
+    (("TARGETS", "UTF8_STRING", "x-kde-passwordManagerHint"), True),
+    (("text/plain", "text/x-kde-passwordManagerHint"), True),  # GTK's spelling
+    (("public.utf8-plain-text", "org.nspasteboard.ConcealedType"), True),
+    (('application/x-qt-windows-mime;value="ExcludeClipboardContentFromMonitorProcessing"',),
+     True),
+    (("TARGETS", "UTF8_STRING", "text/html", ""), False),
+    ((), False),
+])
+def test_password_manager_hints_are_recognised(types, marked):
+    from safesm.clipboard.backends import marked_secret
+
+    assert marked_secret(types) is marked
+
+
+def test_the_record_of_copied_values_holds_keyed_hashes_only(tmp_path):
+    from safesm.clipboard import state
+
+    assert not state.was_copied(tmp_path, b"anything")  # no record yet
+    for i in range(state.RECORD_KEEP * 5):
+        state.remember_copied(tmp_path, f"value-{i}".encode())
+    last = f"value-{state.RECORD_KEEP * 5 - 1}".encode()
+    assert state.was_copied(tmp_path, last)
+    assert not state.was_copied(tmp_path, b"value-0")  # only the last RECORD_KEEP count
+    assert not state.was_copied(tmp_path, b"never copied") and not state.was_copied(tmp_path, None)
+    record = (tmp_path / "copied").read_bytes()
+    assert b"value-" not in record
+    assert len(record.splitlines()) <= 4 * state.RECORD_KEEP
+    for name in ("copied", "copied.key"):
+        assert (tmp_path / name).stat().st_mode & 0o777 == 0o600
+
+
+def test_the_record_lives_only_in_the_runtime_directory(tmp_path):
+    from safesm.clipboard import state
+
+    assert state.record_dir({"HOME": str(tmp_path)}) is None  # never under ~/.cache
+    runtime = tmp_path / "run"
+    runtime.mkdir(mode=0o700)
+    assert state.record_dir({"XDG_RUNTIME_DIR": str(runtime)}) == runtime / "safesm"

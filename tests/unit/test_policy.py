@@ -249,3 +249,37 @@ def test_key_policy_statements():
     assert reader["Condition"]["StringEquals"]["kms:ViaService"] == (
         "secretsmanager.eu-west-1.amazonaws.com")
     golden("kms_key_policy.json", statements)
+
+
+# allow-only: what grant adds to a secret without a policy (issue 17, item 1) ------------
+
+def test_allow_only_round_trip_and_what_it_is_not():
+    from safesm.policy import AllowLists, allow_only, allow_only_policy, default_policy
+
+    app, ci = "arn:aws:iam::111122223333:role/app", "arn:aws:iam::111122223333:role/ci"
+    assert allow_only(None) == AllowLists((), ())
+    doc = allow_only_policy(AllowLists((app, ci), (ci,)))
+    assert [st["Effect"] for st in doc["Statement"]] == ["Allow", "Allow"]
+    assert allow_only(doc) == AllowLists((app, ci), (ci,))
+    assert allow_only_policy(AllowLists((), ())) is None
+    assert allow_only(default_policy(AllowLists((app,), (app,)), "111122223333")) is None
+    with_condition = allow_only_policy(AllowLists((app,), ()))
+    with_condition["Statement"][0]["Condition"] = {"Bool": {"aws:SecureTransport": "true"}}
+    assert allow_only(with_condition) is None  # hand-edited: not safesm's to rewrite
+    twice = {"Statement": doc["Statement"] + doc["Statement"][:1]}
+    assert allow_only(twice) is None
+    assert allow_only({"Statement": []}) is None
+
+
+def test_losses_say_who_loses_access_in_plain_words():
+    from safesm.ops.policy import losses
+    from safesm.policy import AllowLists, default_policy
+
+    me, app = "arn:aws:iam::111122223333:user/me", "arn:aws:iam::111122223333:role/app"
+    new = AllowLists((me,), (me,))
+    none = losses("db/prod", None, new)
+    assert none[0].startswith("db/prod has no resource policy: today anyone")
+    assert "every other user, role and application loses that access" in none[1]
+    ours = default_policy(AllowLists((me, app), (me,)), "111122223333")
+    assert losses("db/prod", ours, new) == [f"{app} would no longer be allowed to read db/prod."]
+    assert losses("db/prod", default_policy(new, "111122223333"), new) == []
