@@ -85,7 +85,14 @@ with a warning.
 Every policy write calls ValidateResourcePolicy first and passes
 \fBBlockPublicPolicy\fR; a finding stops the write with exit 8.
 \fBpolicy lint\fR reports broad access, wildcard actions, cross\-account principals,
-\fBaws:SourceIp\fR and VPC endpoint conditions with stable rule ids;
+\fBaws:SourceIp\fR and VPC endpoint conditions with stable rule ids.
+A condition every caller meets is not a restriction: \fBForAllValues:\fR on a key the
+request may lack, a key compared with its own policy variable
+(\fBaws:PrincipalAccount = ${aws:PrincipalAccount}\fR), or \fBaws:SourceIp\fR ranges
+holding more public addresses than one /8; such a policy is broad access and is refused.
+\fBpolicy show\fR says "only X can read" only while safesm's deny statement still
+applies to the secret, and otherwise says why not (another \fBResource\fR, a condition
+that can never hold); \fBpolicy lint\fR reports it as SM109/SM110.
 \fBpolicy iam\fR and \fBpolicy kms\fR print least\-privilege identity and key policies.
 .SH HISTORY
 \fBeval "$(safesm shell\-init bash)"\fR (or \fBzsh\fR, or \fBsafesm shell\-init fish |

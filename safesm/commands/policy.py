@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Sequence
+from typing import Any
 
 import click
 
@@ -57,21 +58,33 @@ def _warn_findings(rt: Runtime, findings: Sequence[policy_lint.Finding]) -> None
 @pass_runtime
 def show(rt: Runtime, name: str, as_json: bool) -> None:
     """Show NAME's resource policy and who can read and write it, in plain words."""
-    from ..policy import summarize, summary_lines
+    from ..policy_summary import summarize, summary_lines
 
     info, doc = ops.current(rt.store(), name)
-    summary = summarize(doc) if doc is not None else None
+    summary = summarize(doc, info.arn) if doc is not None else None
     if as_json:
-        echo(rt, json.dumps({
-            "name": info.name, "arn": info.arn, "policy": doc,
-            "readers": list(summary.readers) if summary and summary.readers is not None else None,
-            "writers": list(summary.writers) if summary and summary.writers is not None else None,
-            "statements": list(summary.statements) if summary else [],
-        }, indent=2))
+        echo(rt, json.dumps(_show_json(info, doc, summary), indent=2))
         return
     if doc is not None:
         echo(rt, dumps(doc) + "\n")
     echo(rt, "\n".join(summary_lines(name, summary)))
+
+
+def _show_json(info: SecretInfo, doc: object, summary: Any) -> dict[str, Any]:
+    """readers/writers: who alone can read/write, or null when the policy does not enforce
+    a list; `denies` says, per safesm deny statement, whether it applies and why not."""
+    def only(job: str) -> list[str] | None:
+        found = summary.only(job) if summary else None
+        return list(found) if found is not None else None
+
+    return {
+        "name": info.name, "arn": info.arn, "policy": doc,
+        "readers": only("read"), "writers": only("write"),
+        "denies": [{"job": j.job, "sid": j.check.sid, "statement": j.check.statement,
+                    "applies": j.check.state, "reasons": list(j.check.reasons),
+                    "listed": list(j.listed)} for j in (summary.jobs if summary else ())],
+        "statements": list(summary.statements) if summary else [],
+    }
 
 
 def _jobs(read: bool, write: bool, command: str) -> tuple[bool, bool]:

@@ -21,10 +21,9 @@ from safesm.policy import (
     identity_policy,
     key_policy_statements,
     secret_arn_pattern,
-    summarize,
-    summary_lines,
     with_lists,
 )
+from safesm.policy_summary import summarize, summary_lines
 
 GOLDEN = Path(__file__).parent / "golden"
 ACCT, OTHER = "111122223333", "444455556666"
