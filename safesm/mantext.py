@@ -69,10 +69,11 @@ returns to what it held before the first copy.
 Where KDE Klipper runs, its history is cleared if it holds the value.
 Other clipboard managers may keep their own copy.
 .PP
-\fB\-\-osc52\fR (automatic over SSH with no local clipboard) copies through the
-terminal with the OSC 52 escape, wrapped for tmux; a remote clipboard cannot be read
-back, so after the timeout \fBsafesm\fR only sends an empty OSC 52 while the session
-lives.
+\fB\-\-osc52\fR copies through the terminal with the OSC 52 escape, wrapped for tmux;
+it is never chosen without the flag, since the value then travels in the terminal
+stream, which \fBscript\fR, tmux logging and terminal recorders save.
+A remote clipboard cannot be read back, so after the timeout \fBsafesm\fR only sends
+an empty OSC 52 while the session lives.
 .SH POLICIES
 Every secret \fBput\fR creates gets a resource policy that denies reading to every
 principal not on the readers list and writing to every principal not on the writers
