@@ -1,12 +1,13 @@
 """A local cache of secret names (never values) so TAB completion never waits on AWS.
 
 One file per profile, region and endpoint under ~/.cache/safesm/names/, one name per
-line (a name cannot hold a newline). Both directories must be the user's own and 0700
-(private_files.py: anything else is refused, and completion then offers no names); files
-are replaced from a random O_EXCL temporary file and never reached through a symbolic
-link. Reading it imports nothing beyond os (no json, pathlib or hashlib: this runs on
-every TAB); refreshing it happens in a detached process (`python -m safesm.namecache`)
-so the shell never blocks.
+line; a name with a newline or any other unprintable character (which AWS never allows
+in a name) is not cached, so completion never offers it. Both directories must be the
+user's own and 0700 (private_files.py: anything else is refused, and completion then
+offers no names); files are replaced from a random O_EXCL temporary file and never
+reached through a symbolic link. Reading it imports nothing beyond os (no json, pathlib
+or hashlib: this runs on every TAB); refreshing it happens in a detached process
+(`python -m safesm.namecache`) so the shell never blocks.
 """
 
 from __future__ import annotations
@@ -65,7 +66,7 @@ def write_names(path: str | os.PathLike[str], names: Iterable[str]) -> None:
     """Atomic replace (private_files.replace); the directories are made 0700 if missing and
     refused (UnsafeDirectory, an OSError) if they are not the user's own and 0700."""
     path = os.fspath(path)
-    data = "".join(f"{n}\n" for n in sorted(set(names)) if n and "\n" not in n)
+    data = "".join(f"{n}\n" for n in sorted(set(names)) if n and n.isprintable())
     fd = private_files.open_dir(os.path.dirname(path), DEPTH)
     try:
         private_files.replace(fd, os.path.basename(path), data.encode("utf-8"))

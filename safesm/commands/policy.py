@@ -67,7 +67,7 @@ def show(rt: Runtime, name: str, as_json: bool) -> None:
         return
     if doc is not None:
         echo(rt, dumps(doc) + "\n")
-    echo(rt, "\n".join(summary_lines(name, summary)))
+    echo(rt, render.lines("\n".join(summary_lines(name, summary))))
 
 
 def _show_json(info: SecretInfo, doc: object, summary: Any) -> dict[str, Any]:
@@ -198,7 +198,7 @@ def lint(rt: Runtime, name: str | None, path: str | None, account: str | None,
         echo(rt, json.dumps({"findings": [policy_lint.to_dict(f) for f in findings],
                              "fail_on": fail_on, "passed": not failed}, indent=2))
     elif findings:
-        echo(rt, policy_lint.report(findings))
+        echo(rt, render.findings(findings))
     else:
         rt.notice("No findings.")
     if failed:

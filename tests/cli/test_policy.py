@@ -621,3 +621,20 @@ def test_show_of_the_intact_default_still_says_only(run, sm):
     out = json.loads(run("policy", "show", "a", "--json").stdout)
     assert out["readers"] == [CREATOR] and out["writers"] == [CREATOR]
     assert [d["applies"] for d in out["denies"]] == ["applies", "applies"]
+
+
+def test_show_and_lint_escape_control_characters_from_the_policy(run, sm):
+    assert run("put", "a", input=b"v").exit_code == 0
+    doc = policy_of(sm, "a")
+    doc["Statement"][0]["Condition"]["StringEquals"] = {"aws:SourceVpce": "vpce-\x1b[2J"}
+    doc["Statement"].append({"Sid": "x\x1b]0;owned\x07", "Effect": "Allow",
+                             "Principal": {"AWS": "arn:aws:iam::444455556666:role/r\x1b[2J"},
+                             "Action": "secretsmanager:GetSecretValue", "Resource": "*"})
+    sm.put_resource_policy(SecretId="a", ResourcePolicy=json.dumps(doc))
+    shown = run("policy", "show", "a")
+    linted = run("policy", "lint", "a")
+    assert shown.exit_code == 0 and linted.exit_code == 0
+    for out in (shown.stdout, linted.stdout):
+        assert "\x1b" not in out and "\x07" not in out
+        assert "vpce-\\x1b[2J" in out
+    assert "role/r\\x1b[2J" in shown.stdout
