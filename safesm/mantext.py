@@ -95,6 +95,11 @@ holding more public addresses than one /8; such a policy is broad access and is 
 applies to the secret, and otherwise says why not (another \fBResource\fR, a condition
 that can never hold); \fBpolicy lint\fR reports it as SM109/SM110.
 \fBpolicy iam\fR and \fBpolicy kms\fR print least\-privilege identity and key policies.
+The default policy does not limit policy management: a principal allowed
+\fBPutResourcePolicy\fR or \fBDeleteResourcePolicy\fR, or \fBDeleteSecret\fR and
+\fBCreateSecret\fR, can get around it; \fBpolicy iam NAME \-\-guard\fR prints the Deny
+statements that close those paths, for the identity policy of every role that must not
+take them.
 .SH HISTORY
 \fBeval "$(safesm shell\-init bash)"\fR (or \fBzsh\fR, or \fBsafesm shell\-init fish |
 source\fR) keeps commands that carry secrets out of the history file: inline

@@ -184,6 +184,12 @@ IAM_WRITE = ("secretsmanager:PutSecretValue", "secretsmanager:DescribeSecret",
              "secretsmanager:UpdateSecretVersionStage")
 IAM_MANAGE = ("secretsmanager:DescribeSecret", "secretsmanager:GetResourcePolicy",
               "secretsmanager:ValidateResourcePolicy")
+# --guard: what lets a principal get around the resource policy, denied in its identity
+# policy. Changing or removing the policy, and deleting the secret to create it again
+# under the same name without one (or with a value of its own).
+GUARD_POLICY = ("secretsmanager:DeleteResourcePolicy", "secretsmanager:PutResourcePolicy")
+GUARD_SECRET = ("secretsmanager:CreateSecret", "secretsmanager:DeleteSecret")
+GUARD_TAGS = ("secretsmanager:TagResource", "secretsmanager:UntagResource")
 KMS_READ = ("kms:Decrypt",)
 KMS_WRITE = ("kms:Decrypt", "kms:GenerateDataKey")
 _SUFFIX_RE = re.compile(r"-[A-Za-z0-9]{6}$")
@@ -213,7 +219,9 @@ def _actions(jobs: set[str], table: dict[str, tuple[str, ...]]) -> list[str]:
 
 def identity_policy(secret_arn: str, jobs: set[str], kms_key: str | None = None,
                     abac_tag: str | None = None) -> dict[str, Any]:
-    """Least-privilege identity policy for a role whose jobs are read/write/manage."""
+    """Least-privilege identity policy for a role whose jobs are read/write/manage, and
+    with "guard" the Deny statements that keep it from getting around NAME's resource
+    policy (never with "manage": a role that manages the policy can always change it)."""
     arn = parse_arn(secret_arn)
     assert arn is not None, secret_arn
     resource = (f"arn:{arn.partition}:secretsmanager:{arn.region}:{arn.account}:secret:*"
@@ -222,7 +230,7 @@ def identity_policy(secret_arn: str, jobs: set[str], kms_key: str | None = None,
                                   f"${{aws:PrincipalTag/{abac_tag}}}"}} if abac_tag else None)
     sm_actions = _actions(jobs, {"read": IAM_READ, "write": IAM_WRITE, "manage": IAM_MANAGE})
     statements: list[dict[str, Any]] = [
-        _identity_statement("SecretAccess", sm_actions, resource, tag_cond)]
+        _identity_statement("SecretAccess", sm_actions, resource, tag_cond)] if sm_actions else []
     if "read" in jobs:  # `safesm get A B`: the batch call is authorised on "*", and still
         # needs GetSecretValue on every secret it returns (granted above, scoped)
         statements.append(_identity_statement(
@@ -231,6 +239,8 @@ def identity_policy(secret_arn: str, jobs: set[str], kms_key: str | None = None,
         cond = {"Bool": {"secretsmanager:BlockPublicPolicy": "true"}, **(tag_cond or {})}
         statements.append(_identity_statement(
             "PutPolicyOnlyIfNotPublic", ["secretsmanager:PutResourcePolicy"], resource, cond))
+    if "guard" in jobs:
+        statements += guard_statements(secret_arn, abac_tag)
     kms_actions = _actions(jobs, {"read": KMS_READ, "write": KMS_WRITE})
     if kms_key and kms_actions:
         statements.append(_identity_statement(
@@ -239,9 +249,28 @@ def identity_policy(secret_arn: str, jobs: set[str], kms_key: str | None = None,
     return {"Version": VERSION, "Statement": statements}
 
 
+def guard_statements(secret_arn: str, abac_tag: str | None = None) -> list[dict[str, Any]]:
+    """Deny changing or removing the secret's policy, and deleting or re-creating the
+    secret; with ABAC also deny setting or removing that tag key on any secret."""
+    pattern = secret_arn_pattern(secret_arn)
+    out = [_identity_statement("SafesmDenyChangingThePolicy", list(GUARD_POLICY), pattern,
+                               None, "Deny"),
+           _identity_statement("SafesmDenyDeletingOrRecreating", list(GUARD_SECRET), pattern,
+                               None, "Deny")]
+    if abac_tag:
+        arn = parse_arn(secret_arn)
+        assert arn is not None, secret_arn
+        everywhere = f"arn:{arn.partition}:secretsmanager:{arn.region}:{arn.account}:secret:*"
+        out.append(_identity_statement(
+            "SafesmDenyRetaggingIntoAccess", list(GUARD_TAGS), everywhere,
+            {"ForAnyValue:StringEquals": {"aws:TagKeys": [abac_tag]}}, "Deny"))
+    return out
+
+
 def _identity_statement(sid: str, actions: list[str], resource: str,
-                        condition: dict[str, Any] | None) -> dict[str, Any]:
-    st: dict[str, Any] = {"Sid": sid, "Effect": "Allow",
+                        condition: dict[str, Any] | None,
+                        effect: str = "Allow") -> dict[str, Any]:
+    st: dict[str, Any] = {"Sid": sid, "Effect": effect,
                           "Action": actions if len(actions) > 1 else actions[0],
                           "Resource": resource}
     if condition:

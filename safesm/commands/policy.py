@@ -219,6 +219,9 @@ def _secret_key(info: SecretInfo) -> str | None:
 @click.option("--manage", is_flag=True,
               help="The role manages the resource policy (PutResourcePolicy only with "
                    "BlockPublicPolicy).")
+@click.option("--guard", is_flag=True,
+              help="Add Deny statements so the role cannot get around NAME's resource policy "
+                   "(Put/DeleteResourcePolicy, DeleteSecret, CreateSecret of the name).")
 @click.option("--kms-key", metavar="ARN", help="The customer managed key (default: the "
               "secret's own, if it has one).",
               callback=validated(_KMS_KEY_ARN.match, "a KMS key ARN "
@@ -228,13 +231,22 @@ def _secret_key(info: SecretInfo) -> str | None:
               callback=validated(_TAG_KEY.match, "a tag key (1-128 letters, digits, spaces "
                                  "and . : / = + - @)"))
 @pass_runtime
-def iam(rt: Runtime, name: str, read: bool, write: bool, manage: bool,
+def iam(rt: Runtime, name: str, read: bool, write: bool, manage: bool, guard: bool,
         kms_key: str | None, abac_tag: str | None) -> None:
-    """Print a least-privilege identity policy for a role that uses NAME."""
+    """Print a least-privilege identity policy for a role that uses NAME.
+
+    --guard adds Deny statements closing the paths around NAME's resource policy:
+    changing or deleting the policy, and deleting the secret to create it again.
+    """
     from ..policy import identity_policy
 
-    if not (read or write or manage):
-        raise UsageError("say what the role does: --read, --write and/or --manage.")
+    if not (read or write or manage or guard):
+        raise UsageError("say what the role does: --read, --write and/or --manage "
+                         "(or --guard).")
+    if manage and guard:
+        raise UsageError("--manage and --guard cannot be combined: a role that manages the "
+                         "policy can always change it.",
+                         "Give --guard to the roles that must not get around the policy.")
     info = rt.store().describe(name)
     key = kms_key or _secret_key(info)
     if info.kms_key_id and not key and "alias/aws/secretsmanager" not in info.kms_key_id:
@@ -243,7 +255,8 @@ def iam(rt: Runtime, name: str, read: bool, write: bool, manage: bool,
     if abac_tag and abac_tag not in info.tags:
         rt.warn(f"{name} has no tag with the key given to --abac: the policy will not match it "
                 f"until it does (`safesm put {name} --tag TAGKEY=VALUE --force`).")
-    jobs = {j for j, on in (("read", read), ("write", write), ("manage", manage)) if on}
+    jobs = {j for j, on in (("read", read), ("write", write), ("manage", manage),
+                            ("guard", guard)) if on}
     echo(rt, dumps(identity_policy(info.arn, jobs, key, abac_tag)))
 
 

@@ -638,3 +638,60 @@ def test_show_and_lint_escape_control_characters_from_the_policy(run, sm):
         assert "\x1b" not in out and "\x07" not in out
         assert "vpce-\\x1b[2J" in out
     assert "role/r\\x1b[2J" in shown.stdout
+
+
+# policy iam --guard: the statements that close the paths around the default policy --------
+
+def test_iam_guard_statements_close_the_paths_around_the_policy(run, sm, aws, iam_user):
+    """Enforced by the emulator's IAM: a user allowed everything else, plus the statements
+    `policy iam --guard` prints, cannot change or delete the policy, nor delete the secret
+    and create it again."""
+    assert run("put", "a", input=b"v").exit_code == 0
+    before = policy_of(sm, "a")
+    r = run("policy", "iam", "a", "--read", "--guard")
+    assert r.exit_code == 0, r.stderr
+    guard = json.loads(r.stdout)
+    iam = client("iam", aws)
+    iam.create_user(UserName="mallory")
+    iam.put_user_policy(UserName="mallory", PolicyName="everything", PolicyDocument=json.dumps(
+        {"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Action": "*", "Resource": "*"}]}))
+    iam.put_user_policy(UserName="mallory", PolicyName="guard",
+                        PolicyDocument=json.dumps(guard))
+    key = iam.create_access_key(UserName="mallory")["AccessKey"]
+    use_credentials(iam_user.monkeypatch, key["AccessKeyId"], key["SecretAccessKey"])
+    iam_user._auth("0")
+    got = run("get", "a")
+    assert got.stdout == "v", got.stderr  # the Allow part still works
+    mallory = client("secretsmanager", aws, key=key["AccessKeyId"],
+                     secret=key["SecretAccessKey"])
+    for call in (lambda: mallory.delete_resource_policy(SecretId="a"),
+                 lambda: mallory.put_resource_policy(SecretId="a", ResourcePolicy=PUBLIC)):
+        with pytest.raises(Exception, match="AccessDenied"):
+            call()
+    r = run("policy", "apply", "a", "--file", "-", input=json.dumps(
+        {"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Principal": {"AWS": APP}, "Action": "secretsmanager:*",
+             "Resource": "*"}]}), )
+    assert r.exit_code == 4 and "access denied" in r.stderr
+    r = run("delete", "a", "--force-without-recovery", "--yes")
+    assert r.exit_code == 4 and "access denied" in r.stderr
+    iam_user.off()
+    assert policy_of(sm, "a") == before and names(sm) == ["a"]
+    sm.delete_secret(SecretId="a", ForceDeleteWithoutRecovery=True)  # someone else deletes it
+    use_credentials(iam_user.monkeypatch, key["AccessKeyId"], key["SecretAccessKey"])
+    iam_user._auth("0")
+    r = run("put", "a", "--no-default-policy", input=b"mallory's value")
+    assert r.exit_code == 4 and "access denied" in r.stderr
+    iam_user.off()
+    assert names(sm) == []
+
+
+@pytest.mark.parametrize(("args", "says"), [
+    (["--manage", "--guard"], "--manage and --guard cannot be combined"),
+    ([], "--read, --write and/or --manage (or --guard)"),
+])
+def test_iam_guard_usage_errors(run, sm, args, says):
+    sm.create_secret(Name="a", SecretString="v")
+    r = run("policy", "iam", "a", *args)
+    assert r.exit_code == 2 and says in r.stderr and r.stdout == ""
