@@ -154,10 +154,15 @@ Secret names (never values) for TAB completion, one file per profile, region and
 endpoint, mode 0600 in 0700 directories.
 Refreshed by \fBlist\fR and, when older than five minutes, in the background by
 completion.
+Names holding control characters are not cached; bash, zsh and fish insert names quoted.
 .TP
 \fI$XDG_RUNTIME_DIR/safesm/\fR (else \fI~/.cache/safesm/\fR)
 The pending clipboard clearer's socket and lock file, mode 0700; never a value or the
 old clipboard text.
+.PP
+A directory here that is not yours, not mode 0700, or a symbolic link is refused, not
+repaired; files in it are never opened through a symbolic link and are replaced from a
+new temporary file with a random name.
 .SH EXAMPLES
 Store a value typed at a hidden prompt:
 .PP
