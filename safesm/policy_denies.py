@@ -96,14 +96,13 @@ def _resource_reason(st: dict[str, Any], arn: str | None) -> tuple[str, str] | N
     patterns = as_list(st.get(key))
     shown = ", ".join(map(str, patterns)) or "nothing"
     hits = [_resource_matches(p, arn) for p in patterns]
-    covered = any(hits) if key == "Resource" else not any(h is not False for h in hits)
-    if covered:
+    if key == "NotResource" and True in hits:
+        return NEVER, f"its NotResource ({shown}) exempts this secret"
+    if (key == "Resource" and True in hits) or (key == "NotResource" and None not in hits):
         return None
     if None in hits:
         return PARTLY, (f"its {key} is {shown}: it applies only to the secrets that match "
                         "(safesm writes \"Resource\": \"*\")")
-    if key == "NotResource":
-        return NEVER, f"its NotResource ({shown}) exempts this secret"
     return NEVER, f"its Resource names {shown}, not this secret"
 
 

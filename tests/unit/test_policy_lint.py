@@ -80,6 +80,13 @@ _DENY_EDITS = [
      {"SM109"}),
     ("deny-notresource-this-secret", lambda read, w, d: (read.pop("Resource"), read.__setitem__(
         "NotResource", f"arn:aws:secretsmanager:*:{HOME}:secret:app/*")), ON_SECRET, {"SM109"}),
+    ("deny-notresource-other-secret", lambda read, w, d: (read.pop("Resource"), read.__setitem__(
+        "NotResource", f"arn:aws:secretsmanager:*:{HOME}:secret:other-*")), ON_SECRET, set()),
+    ("deny-notresource-unknown-and-everything", lambda read, w, d: (read.pop("Resource"),
+        read.__setitem__("NotResource", ["arn:aws:secretsmanager:*:*:secret:x*", "*"])),
+     Context(HOME), {"SM109"}),
+    ("deny-notresource-unknown", lambda read, w, d: (read.pop("Resource"), read.__setitem__(
+        "NotResource", "arn:aws:secretsmanager:*:*:secret:x*")), Context(HOME), {"SM110"}),
     ("deny-null-principalarn", _cond("Null", {"aws:PrincipalArn": "true"}), ON_SECRET,
      {"SM109"}),
     ("deny-without-tls", _cond("Bool", {"aws:SecureTransport": "false"}, 1), ON_SECRET,
