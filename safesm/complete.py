@@ -99,12 +99,26 @@ def _patched(template: str, old: str, new: str) -> str:
 
 
 class SafesmBash(BashComplete):
-    """click's bash script, plus: no space after a name segment ending in '/'."""
+    """click's bash script, plus: each candidate is inserted quoted (printf %q), as zsh and
+    fish do, so a name holding `$(...)`, backquotes, `;` or glob characters is text on the
+    command line and never runs on Enter; lines are read without word splitting, globbing
+    or backslash processing; and no space after a name segment ending in '/'."""
 
     source_template = _patched(
-        BashComplete.source_template,
+        _patched(
+            _patched(
+                _patched(BashComplete.source_template,
+                         "    for completion in $response; do\n",
+                         "    while IFS= read -r completion; do\n"
+                         "        [[ -z $completion ]] && continue\n"),
+                "        IFS=',' read type value <<< \"$completion\"\n",
+                "        IFS=',' read -r type value <<< \"$completion\"\n"),
+            "    done\n",
+            "    done <<< \"$response\"\n"),
         "            COMPREPLY+=($value)\n",
-        "            COMPREPLY+=($value)\n            [[ $value == */ ]] && compopt -o nospace\n",
+        "            [[ $value == */ ]] && compopt -o nospace\n"
+        "            printf -v value '%%q' \"$value\"\n"
+        "            COMPREPLY+=(\"$value\")\n",
     )
 
 

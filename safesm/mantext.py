@@ -74,10 +74,11 @@ Windows, WSL) is cleared instead.
 Where KDE Klipper runs, its history is cleared if it holds the value.
 Other clipboard managers may keep their own copy.
 .PP
-\fB\-\-osc52\fR (automatic over SSH with no local clipboard) copies through the
-terminal with the OSC 52 escape, wrapped for tmux; a remote clipboard cannot be read
-back, so after the timeout \fBsafesm\fR only sends an empty OSC 52 while the session
-lives.
+\fB\-\-osc52\fR copies through the terminal with the OSC 52 escape, wrapped for tmux;
+it is never chosen without the flag, since the value then travels in the terminal
+stream, which \fBscript\fR, tmux logging and terminal recorders save.
+A remote clipboard cannot be read back, so after the timeout \fBsafesm\fR only sends
+an empty OSC 52 while the session lives.
 .SH POLICIES
 Every secret \fBput\fR creates gets a resource policy that denies reading to every
 principal not on the readers list and writing to every principal not on the writers
@@ -97,8 +98,20 @@ with nothing changed.
 Every policy write calls ValidateResourcePolicy first and passes
 \fBBlockPublicPolicy\fR; a finding stops the write with exit 8.
 \fBpolicy lint\fR reports broad access, wildcard actions, cross\-account principals,
-\fBaws:SourceIp\fR and VPC endpoint conditions with stable rule ids;
+\fBaws:SourceIp\fR and VPC endpoint conditions with stable rule ids.
+A condition every caller meets is not a restriction: \fBForAllValues:\fR on a key the
+request may lack, a key compared with its own policy variable
+(\fBaws:PrincipalAccount = ${aws:PrincipalAccount}\fR), or \fBaws:SourceIp\fR ranges
+holding more public addresses than one /8; such a policy is broad access and is refused.
+\fBpolicy show\fR says "only X can read" only while safesm's deny statement still
+applies to the secret, and otherwise says why not (another \fBResource\fR, a condition
+that can never hold); \fBpolicy lint\fR reports it as SM109/SM110.
 \fBpolicy iam\fR and \fBpolicy kms\fR print least\-privilege identity and key policies.
+The default policy does not limit policy management: a principal allowed
+\fBPutResourcePolicy\fR or \fBDeleteResourcePolicy\fR, or \fBDeleteSecret\fR and
+\fBCreateSecret\fR, can get around it; \fBpolicy iam NAME \-\-guard\fR prints the Deny
+statements that close those paths, for the identity policy of every role that must not
+take them.
 .SH HISTORY
 \fBeval "$(safesm shell\-init bash)"\fR (or \fBzsh\fR, or \fBsafesm shell\-init fish |
 source\fR) keeps commands that carry secrets out of the history file: inline
@@ -153,11 +166,16 @@ Secret names (never values) for TAB completion, one file per profile, region and
 endpoint, mode 0600 in 0700 directories.
 Refreshed by \fBlist\fR and, when older than five minutes, in the background by
 completion.
+Names holding control characters are not cached; bash, zsh and fish insert names quoted.
 .TP
 \fI$XDG_RUNTIME_DIR/safesm/\fR (else \fI~/.cache/safesm/\fR)
 The pending clipboard clearer's socket and lock file, mode 0700, and (under
 \fI$XDG_RUNTIME_DIR\fR only) keyed hashes of the last 32 values copied with their random
 key, so that no clearer restores one; never a value or the old clipboard text.
+.PP
+A directory here that is not yours, not mode 0700, or a symbolic link is refused, not
+repaired; files in it are never opened through a symbolic link and are replaced from a
+new temporary file with a random name.
 .SH EXAMPLES
 Store a value typed at a hidden prompt:
 .PP

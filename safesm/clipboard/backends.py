@@ -94,9 +94,16 @@ def no_clipboard(env: Mapping[str, str], name: str) -> ClipboardError:
     if env.get("DISPLAY"):
         return ClipboardError("no clipboard: DISPLAY is set but neither xclip nor xsel is "
                               "installed.", f"Install xclip (or xsel), {instead}")
+    osc52 = ("--osc52 copies through your terminal (the value then travels in the terminal "
+             "stream, which `script`, tmux logging and screen recorders save)")
+    if env.get("SSH_TTY"):
+        return ClipboardError(
+            "no clipboard: this SSH session has neither DISPLAY nor WAYLAND_DISPLAY, and "
+            "safesm never sends a value through the terminal unless asked.",
+            f"Use `ssh -X`, or {osc52}, {instead}")
     return ClipboardError(
         "no clipboard: neither DISPLAY nor WAYLAND_DISPLAY is set.",
-        f"Run it in a desktop session, use --osc52 in a terminal that supports it, {instead}",
+        f"Run it in a desktop session, {osc52}, {instead}",
     )
 
 

@@ -65,7 +65,7 @@ def _wake_on_sigterm() -> int:
 def _locked(path: str) -> Iterator[None]:
     import fcntl
 
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)  # a planted link: ELOOP
     deadline = time.monotonic() + LOCK_TIMEOUT
     try:
         while True:

@@ -22,19 +22,22 @@ from ..errors import ClipboardError
 
 
 def state_dir(env: Mapping[str, str]) -> Path:
-    """$XDG_RUNTIME_DIR/safesm, else $XDG_CACHE_HOME (or ~/.cache)/safesm, made 0700."""
+    """$XDG_RUNTIME_DIR/safesm, else $XDG_CACHE_HOME (or ~/.cache)/safesm: made 0700 when
+    missing, refused when it is not the user's own 0700 directory (private_files.py)."""
+    from .. import private_files
+
     runtime = env.get("XDG_RUNTIME_DIR")
     if runtime and Path(runtime).is_dir():
         path = Path(runtime) / "safesm"
     else:
         path = Path(xdg_dir(env, "XDG_CACHE_HOME", ".cache")) / "safesm"
     try:
-        path.mkdir(mode=0o700, parents=True, exist_ok=True)
-        info = path.stat()
-        if hasattr(os, "getuid") and info.st_uid != os.getuid():
-            raise ClipboardError(f"{path} belongs to another user; refusing to use it.")
-        if info.st_mode & 0o077:
-            path.chmod(0o700)
+        os.close(private_files.open_dir(path))
+    except private_files.UnsafeDirectory as exc:
+        raise ClipboardError(f"refusing to keep the clipboard clearer's state there: {exc}; "
+                             "nothing was copied.",
+                             f"Make it yours and private (chmod 700 {path}), or remove it."
+                             ) from None
     except OSError as exc:
         raise ClipboardError(f"cannot prepare {path}: {exc.strerror}.") from None
     return path

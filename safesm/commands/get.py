@@ -40,8 +40,8 @@ def _check_many(rt: Runtime, count: int, version: bool, clip: bool, to_terminal:
 @click.option("--clip", "to_clipboard", is_flag=True,
               help="Copy the value to the clipboard even when stdout is not a terminal.")
 @click.option("--osc52", is_flag=True,
-              help="Copy through the terminal with the OSC 52 escape (e.g. over SSH); "
-                   "implies --clip.")
+              help="Copy through the terminal with the OSC 52 escape (e.g. over SSH; the "
+                   "terminal stream may be recorded); implies --clip. Never automatic.")
 @click.option("--clip-timeout", type=click.IntRange(min=0), metavar="SECONDS",
               help="Restore the clipboard after SECONDS (default 45, SAFESM_CLIP_TIME, "
                    "config clip_timeout); 0 never clears.")

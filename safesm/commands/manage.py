@@ -38,7 +38,7 @@ def describe(rt: Runtime, name: str, as_json: bool) -> None:
         return
     echo(rt, render.describe(info))
     for note in notes:
-        echo(rt, f"Note: {note}")
+        echo(rt, render.printable(f"Note: {note}"))
 
 
 @command()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Sequence
+from typing import Any
 
 import click
 
@@ -57,21 +58,35 @@ def _warn_findings(rt: Runtime, findings: Sequence[policy_lint.Finding]) -> None
 @pass_runtime
 def show(rt: Runtime, name: str, as_json: bool) -> None:
     """Show NAME's resource policy and who can read and write it, in plain words."""
-    from ..policy import summarize, summary_lines
+    from ..policy_summary import summarize, summary_lines
 
     info, doc = ops.current(rt.store(), name)
-    summary = summarize(doc) if doc is not None else None
+    summary = summarize(doc, info.arn) if doc is not None else None
     if as_json:
-        echo(rt, json.dumps({
-            "name": info.name, "arn": info.arn, "policy": doc,
-            "readers": list(summary.readers) if summary and summary.readers is not None else None,
-            "writers": list(summary.writers) if summary and summary.writers is not None else None,
-            "statements": list(summary.statements) if summary else [],
-        }, indent=2))
+        echo(rt, json.dumps(_show_json(info, doc, summary), indent=2))
         return
     if doc is not None:
         echo(rt, dumps(doc) + "\n")
-    echo(rt, "\n".join(summary_lines(name, summary)))
+    echo(rt, render.lines("\n".join(summary_lines(name, summary))))
+
+
+def _show_json(info: SecretInfo, doc: object, summary: Any) -> dict[str, Any]:
+    """readers/writers: who alone can read/write, or null when the policy does not enforce
+    a list; `denies` says, per safesm deny statement, whether it applies and why not."""
+    def only(job: str) -> list[str] | None:
+        found = summary.only(job) if summary else None
+        return list(found) if found is not None else None
+
+    return {
+        "name": info.name, "arn": info.arn, "policy": doc,
+        "readers": only("read"), "writers": only("write"),
+        "denies": [{"job": j.job, "sid": j.check.sid, "statement": j.check.statement,
+                    "applies": j.check.state, "reasons": list(j.check.reasons),
+                    "listed": list(j.listed)} for j in (summary.jobs if summary else ())],
+        "statements": list(summary.statements) if summary else [],
+        "allow_only": None if not summary or summary.grants is None else {
+            "readers": list(summary.grants.readers), "writers": list(summary.grants.writers)},
+    }
 
 
 def _jobs(read: bool, write: bool, command: str) -> tuple[bool, bool]:
@@ -236,7 +251,7 @@ def lint(rt: Runtime, name: str | None, path: str | None, account: str | None,
         echo(rt, json.dumps({"findings": [policy_lint.to_dict(f) for f in findings],
                              "fail_on": fail_on, "passed": not failed}, indent=2))
     elif findings:
-        echo(rt, policy_lint.report(findings))
+        echo(rt, render.findings(findings))
     else:
         rt.notice("No findings.")
     if failed:
@@ -257,6 +272,9 @@ def _secret_key(info: SecretInfo) -> str | None:
 @click.option("--manage", is_flag=True,
               help="The role manages the resource policy (PutResourcePolicy only with "
                    "BlockPublicPolicy).")
+@click.option("--guard", is_flag=True,
+              help="Add Deny statements so the role cannot get around NAME's resource policy "
+                   "(Put/DeleteResourcePolicy, DeleteSecret, CreateSecret of the name).")
 @click.option("--kms-key", metavar="ARN", help="The customer managed key (default: the "
               "secret's own, if it has one).",
               callback=validated(_KMS_KEY_ARN.match, "a KMS key ARN "
@@ -266,13 +284,22 @@ def _secret_key(info: SecretInfo) -> str | None:
               callback=validated(_TAG_KEY.match, "a tag key (1-128 letters, digits, spaces "
                                  "and . : / = + - @)"))
 @pass_runtime
-def iam(rt: Runtime, name: str, read: bool, write: bool, manage: bool,
+def iam(rt: Runtime, name: str, read: bool, write: bool, manage: bool, guard: bool,
         kms_key: str | None, abac_tag: str | None) -> None:
-    """Print a least-privilege identity policy for a role that uses NAME."""
+    """Print a least-privilege identity policy for a role that uses NAME.
+
+    --guard adds Deny statements closing the paths around NAME's resource policy:
+    changing or deleting the policy, and deleting the secret to create it again.
+    """
     from ..policy import identity_policy
 
-    if not (read or write or manage):
-        raise UsageError("say what the role does: --read, --write and/or --manage.")
+    if not (read or write or manage or guard):
+        raise UsageError("say what the role does: --read, --write and/or --manage "
+                         "(or --guard).")
+    if manage and guard:
+        raise UsageError("--manage and --guard cannot be combined: a role that manages the "
+                         "policy can always change it.",
+                         "Give --guard to the roles that must not get around the policy.")
     info = rt.store().describe(name)
     key = kms_key or _secret_key(info)
     if info.kms_key_id and not key and "alias/aws/secretsmanager" not in info.kms_key_id:
@@ -281,7 +308,8 @@ def iam(rt: Runtime, name: str, read: bool, write: bool, manage: bool,
     if abac_tag and abac_tag not in info.tags:
         rt.warn(f"{name} has no tag with the key given to --abac: the policy will not match it "
                 f"until it does (`safesm put {name} --tag TAGKEY=VALUE --force`).")
-    jobs = {j for j, on in (("read", read), ("write", write), ("manage", manage)) if on}
+    jobs = {j for j, on in (("read", read), ("write", write), ("manage", manage),
+                            ("guard", guard)) if on}
     echo(rt, dumps(identity_policy(info.arn, jobs, key, abac_tag)))
 
 

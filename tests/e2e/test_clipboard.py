@@ -435,6 +435,22 @@ def test_state_files_hold_neither_value_nor_old_clipboard(xserver, secret, safes
                   if p.name.startswith("clearer-")) == [".lock"]  # the socket is gone
 
 
+@pytest.mark.parametrize("mode", [0o755, 0o777])
+def test_a_state_dir_open_to_others_is_refused_and_nothing_is_copied(xserver, secret,
+                                                                     safesm_bin, mode):
+    run = Path(os.environ["XDG_RUNTIME_DIR"]) / "safesm"
+    run.mkdir()
+    run.chmod(mode)
+    user_copies(b"before")
+    result = get(safesm_bin, "db/prod", "--clip")
+    assert result.returncode == 9
+    assert b"is open to other users" in result.stderr and b"nothing was copied" in result.stderr
+    assert secret not in result.stderr + result.stdout
+    assert clipboard() == b"before"
+    assert clearers() == [] and list(run.iterdir()) == []
+    assert run.stat().st_mode & 0o777 == mode  # refused, not repaired
+
+
 # --- no clipboard ----------------------------------------------------------------------
 
 
@@ -638,14 +654,30 @@ def test_osc52_writes_only_the_escape(remote, secret, terminal):
     assert t.screen == osc52(secret)
 
 
-def test_osc52_is_automatic_over_ssh_without_a_display(remote, secret, terminal):
-    t = terminal("get", "db/prod", "--clip-timeout", "0")
+def test_osc52_notice_follows_the_escape_and_holds_no_value(remote, secret, terminal):
+    t = terminal("get", "db/prod", "--osc52", "--clip-timeout", "0")
     assert t.finish() == 0
     assert t.screen.startswith(osc52(secret))
     rest = t.screen[len(osc52(secret)):]
     assert secret not in rest
     assert base64.b64encode(secret) not in rest
     assert rest.startswith(b"Copied db/prod to the terminal's clipboard (OSC 52)")
+
+
+@pytest.mark.parametrize("tmux", [False, True])
+def test_osc52_is_never_chosen_unasked_over_ssh(remote, secret, terminal, monkeypatch, tmux,
+                                                canary):
+    """Over SSH (and in tmux) without a local clipboard, a terminal `get` refuses (exit 9)
+    rather than send the value through a terminal stream that may be recorded."""
+    if tmux:
+        monkeypatch.setenv("TMUX", "/tmp/tmux-0/default,1,0")
+    t = terminal("get", "db/prod", "--clip-timeout", "0")
+    assert t.finish() == 9
+    assert b"\x1b]52" not in t.screen and b"\x1bPtmux" not in t.screen
+    assert secret not in t.screen and base64.b64encode(secret) not in t.screen
+    assert b"safesm never sends a value through the terminal unless asked" in t.screen
+    assert b"--osc52" in t.screen
+    assert clearers() == []
 
 
 def test_osc52_inside_tmux_uses_passthrough(remote, secret, terminal, monkeypatch):

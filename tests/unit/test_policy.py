@@ -21,10 +21,9 @@ from safesm.policy import (
     identity_policy,
     key_policy_statements,
     secret_arn_pattern,
-    summarize,
-    summary_lines,
     with_lists,
 )
+from safesm.policy_summary import summarize, summary_lines
 
 GOLDEN = Path(__file__).parent / "golden"
 ACCT, OTHER = "111122223333", "444455556666"
@@ -227,6 +226,29 @@ def test_identity_policies(name, jobs, kms_key, abac, expected):
                 "kms:ViaService": "secretsmanager.eu-west-1.amazonaws.com"}
             assert "kms:EncryptionContext:SecretARN" in st["Condition"]["StringLike"]
     golden(name, doc)
+
+
+def test_guard_denies_every_path_around_the_resource_policy():
+    doc = json.loads(dumps(identity_policy(SECRET, {"read", "guard"})))
+    denies = [st for st in doc["Statement"] if st["Effect"] == "Deny"]
+    assert actions_of(denies) == {
+        "secretsmanager:PutResourcePolicy", "secretsmanager:DeleteResourcePolicy",
+        "secretsmanager:DeleteSecret", "secretsmanager:CreateSecret"}
+    assert {st["Resource"] for st in denies} == {secret_arn_pattern(SECRET)}
+    assert not any("Condition" in st for st in denies)
+    golden("iam_read_guard.json", doc)
+    only = identity_policy(SECRET, {"guard"})["Statement"]
+    assert [st["Effect"] for st in only] == ["Deny", "Deny"]
+
+
+def test_guard_with_abac_also_denies_retagging_into_access():
+    doc = identity_policy(SECRET, {"read", "guard"}, None, "team")
+    (retag,) = [st for st in doc["Statement"] if st["Sid"] == "SafesmDenyRetaggingIntoAccess"]
+    assert retag["Effect"] == "Deny"
+    assert set(retag["Action"]) == {"secretsmanager:TagResource",
+                                    "secretsmanager:UntagResource"}
+    assert retag["Resource"] == f"arn:aws:secretsmanager:eu-west-1:{ACCT}:secret:*"
+    assert retag["Condition"] == {"ForAnyValue:StringEquals": {"aws:TagKeys": ["team"]}}
 
 
 def test_abac_scopes_to_the_tag_not_the_name():
