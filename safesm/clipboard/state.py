@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
+from .. import private_files
 from ..config import xdg_dir
 from ..errors import ClipboardError
 
@@ -108,41 +109,37 @@ def record_dir(env: Mapping[str, str]) -> Path | None:
     return state_dir(env) if runtime and Path(runtime).is_dir() else None
 
 
-def _record_key(directory: Path) -> bytes:
+def _record_key(dir_fd: int) -> bytes:
     """A random key made once per login session (0600), so the record holds keyed hashes
-    that mean nothing without it."""
-    path = directory / _KEY
+    that mean nothing without it. Created with O_EXCL, never through a planted link."""
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        for _ in range(50):  # another safesm may be writing it this instant
-            key = path.read_bytes()
-            if len(key) == 32:
-                return key
-            time.sleep(0.01)
-        raise OSError(f"{path} is not a key") from None
+        key = private_files.read(dir_fd, _KEY)
+    except FileNotFoundError:
+        key = b""
+    if len(key) == 32:
+        return key
     key = os.urandom(32)
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(key)
+    private_files.replace(dir_fd, _KEY, key)
     return key
 
 
-def remember_copied(directory: Path, data: bytes) -> None:
-    """Add a value safesm is copying to the record (one appended line; trimmed now and then)."""
-    line = salted_digest(_record_key(directory), data).hex().encode() + b"\n"
-    path = directory / _RECORD
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+def _record_lines(dir_fd: int) -> list[bytes]:
     try:
-        os.write(fd, line)
-        size = os.fstat(fd).st_size
+        return private_files.read(dir_fd, _RECORD).splitlines()[-RECORD_KEEP:]
+    except FileNotFoundError:
+        return []
+
+
+def remember_copied(directory: Path, data: bytes) -> None:
+    """Add a value safesm is copying to the record (the last RECORD_KEEP keyed hashes),
+    replaced atomically in the private state directory (private_files)."""
+    fd = private_files.open_dir(directory)
+    try:
+        line = salted_digest(_record_key(fd), data).hex().encode()
+        kept = [*_record_lines(fd), line][-RECORD_KEEP:]
+        private_files.replace(fd, _RECORD, b"".join(k + b"\n" for k in kept))
     finally:
         os.close(fd)
-    if size > 4 * RECORD_KEEP * len(line):
-        kept = path.read_bytes().splitlines(keepends=True)[-RECORD_KEEP:]
-        tmp = directory / f".{_RECORD}.{os.getpid()}"
-        with os.fdopen(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as fh:
-            fh.write(b"".join(kept))
-        os.replace(tmp, path)
 
 
 def was_copied(directory: Path, data: bytes | None) -> bool:
@@ -150,8 +147,16 @@ def was_copied(directory: Path, data: bytes | None) -> bool:
     if not data:
         return False
     try:
-        lines = (directory / _RECORD).read_bytes().splitlines()[-RECORD_KEEP:]
-        mine = salted_digest(_record_key(directory), data).hex().encode()
+        fd = private_files.open_dir(directory, create=False)
     except OSError:
         return False
+    try:
+        lines = _record_lines(fd)
+        if not lines:
+            return False
+        mine = salted_digest(_record_key(fd), data).hex().encode()
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
     return any(hmac.compare_digest(line, mine) for line in lines)
