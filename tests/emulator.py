@@ -83,6 +83,7 @@ def install_extensions() -> None:
     _install_serialized_requests()
     _install_stage_move_sets_current()
     _install_no_writes_while_deleted()
+    __import__("importlib").import_module((__package__ + "." if __package__ else "") + "emulator_lifecycle").install(check_targets)  # noqa: E501
 
 
 # Resource policies: moto stores any text and lacks ValidateResourcePolicy. AWS checks
