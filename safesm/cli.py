@@ -46,6 +46,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
                 "Find and remove secrets that reached your shell history."),
     "shell-init": ("safesm.commands.shell_init:shell_init",
                    "Print shell code that keeps commands carrying secrets out of history."),
+    "rotation": ("safesm.commands.rotation:rotation",
+                 "Automatic rotation: show, set, off, abandon (rotate now: `safesm rotate`)."),
+    "rotate": ("safesm.commands.rotation:rotate",
+               "Rotate secret NAME now and follow it until the new version is AWSCURRENT."),
 }
 
 

@@ -138,7 +138,7 @@ def cron_hours(text: str) -> tuple[list[int], bool]:
 
 
 def _shortest_gap(hours: list[int], daily: bool) -> int:
-    gaps = [b - a for a, b in zip(hours, hours[1:])]
+    gaps = [b - a for a, b in zip(hours, hours[1:], strict=False)]
     if daily:
         gaps.append(24 - hours[-1] + hours[0])
     return min(gaps) if gaps else 24

@@ -269,7 +269,7 @@ def _install_rotation() -> None:
             function = get_backend(self.account_id, self.region_name).get_function(arn)
         except Exception:
             raise ResourceNotFoundException(f"Lambda function {arn} was not found.") from None
-        if _pending_elsewhere(secret):
+        if rotate_immediately and _pending_elsewhere(secret):
             raise InvalidRequestException("A previous rotation isn't complete. That rotation "
                                           "will be reattempted.")
         secret.rotation_requested = True

@@ -102,7 +102,7 @@ def attach_default(store: SecretStore, name: str, plan: Plan) -> None:
 
 
 def lint_context(info: SecretInfo) -> policy_lint.Context:
-    return policy_lint.Context(arns.account_of(info.arn), info.kms_key_id)
+    return policy_lint.Context(arns.account_of(info.arn), info.kms_key_id, info.rotation_enabled)
 
 
 def current(store: SecretStore, name: str) -> tuple[SecretInfo, dict[str, Any] | None]:

@@ -75,5 +75,6 @@ def test_not_action():
 
 
 def test_the_denying_statement_is_named():
-    doc = {"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "*"}, deny()["Statement"][0]]}
+    allow = {"Effect": "Allow", "Principal": "*", "Action": "*"}
+    doc = {"Statement": [allow, deny()["Statement"][0]]}
     assert verdict(doc, ROLE, "secretsmanager:GetSecretValue").statement == 1
