@@ -50,6 +50,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
                  "Automatic rotation: show, set, off, abandon (rotate now: `safesm rotate`)."),
     "rotate": ("safesm.commands.rotation:rotate",
                "Rotate secret NAME now and follow it until the new version is AWSCURRENT."),
+    "replication": ("safesm.commands.replication:replication",
+                    "Replicas of a secret in other Regions: show, add, remove, promote."),
 }
 
 

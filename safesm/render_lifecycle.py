@@ -61,7 +61,8 @@ def unfinished_line(s: SecretSummary, since: datetime | None = None) -> str:
 
 
 def replica_text(r: Replica) -> str:
-    key = f", key {r.kms_key_id}" if r.kms_key_id else ""
+    managed = not r.kms_key_id or r.kms_key_id.endswith("alias/aws/secretsmanager")
+    key = "" if managed else f", key {r.kms_key_id}"
     return f"{r.region} ({r.status or '?'}{key})"
 
 
