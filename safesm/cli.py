@@ -52,6 +52,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
                "Rotate secret NAME now and follow it until the new version is AWSCURRENT."),
     "replication": ("safesm.commands.replication:replication",
                     "Replicas of a secret in other Regions: show, add, remove, promote."),
+    "generate": ("safesm.commands.generate:generate",
+                 "Generate a password (GetRandomPassword's rules, made locally); clipboard or "
+                 "pipe."),
 }
 
 

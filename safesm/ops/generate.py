@@ -64,8 +64,8 @@ def check(rules: PasswordRules) -> None:
                          "Include at least one of letters, numbers or punctuation.")
     count = len(required_types(rules))
     if rules.require_each and rules.length < count:
-        raise UsageError(f"--length {rules.length} is shorter than the {count} character types "
-                         "that must each appear.",
+        raise UsageError(f"--length is shorter than the {count} character types that must "
+                         "each appear.",
                          f"Use --length {count} or more, or pass --no-require-each-type.")
 
 
