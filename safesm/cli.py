@@ -55,6 +55,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "generate": ("safesm.commands.generate:generate",
                  "Generate a password (GetRandomPassword's rules, made locally); clipboard or "
                  "pipe."),
+    "rollback": ("safesm.commands.lifecycle:rollback",
+                 "Make the previous version of NAME current again (or --to VERSION_ID)."),
+    "update": ("safesm.commands.lifecycle:update",
+               "Change NAME's description, KMS key or tags without writing a new value."),
 }
 
 
