@@ -59,6 +59,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
                  "Make the previous version of NAME current again (or --to VERSION_ID)."),
     "update": ("safesm.commands.lifecycle:update",
                "Change NAME's description, KMS key or tags without writing a new value."),
+    "edit": ("safesm.commands.edit:edit",
+             "Edit secret NAME in $VISUAL/$EDITOR, from a private file in memory."),
 }
 
 

@@ -135,3 +135,30 @@ def test_update_bad_requests_change_nothing(run, sm, tagged, args, why):
 
 def test_update_a_missing_secret(run, sm):
     assert run("update", "nope", "--description", "x").exit_code == 3
+
+
+# edit (the editor itself runs in tests/e2e/test_edit.py) --------------------------------
+
+def test_edit_refuses_a_disk_directory_before_any_call(run, sm, tmp_path, monkeypatch):
+    from safesm import editor
+
+    mounts = tmp_path / "mounts"
+    mounts.write_text("/dev/vda / ext4 rw 0 0\n")  # nothing is in memory
+    monkeypatch.setattr(editor, "MOUNTS", str(mounts))
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(tmp_path))
+    monkeypatch.setenv("EDITOR", "true")
+    sm.create_secret(Name="a", SecretString="v")
+    r = run("edit", "a")
+    assert r.exit_code == 2 and "--allow-disk-tmp" in r.stderr
+    monkeypatch.setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:9")
+    assert run("edit", "a").exit_code == 2  # not 6: no call was made
+
+
+def test_edit_refuses_binary_secrets_and_missing_fields(run, sm, monkeypatch):
+    monkeypatch.setenv("EDITOR", "true")
+    sm.create_secret(Name="b", SecretBinary=b"\x00\x01")
+    sm.create_secret(Name="j", SecretString='{"a": "1"}')
+    r = run("edit", "b")
+    assert r.exit_code == 7 and "binary" in r.stderr
+    assert run("edit", "j", "--field", "nope").exit_code == 3
+    assert run("edit", "b", "--field", "x").exit_code == 7
