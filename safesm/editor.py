@@ -13,8 +13,6 @@ from __future__ import annotations
 import os
 import shlex
 import shutil
-import subprocess
-import tempfile
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 
@@ -69,6 +67,8 @@ def choose_dir(environ: Mapping[str, str], allow_disk: bool) -> tuple[str, bool]
                 and in_memory(candidate, mounts):
             return candidate, True
     if allow_disk:
+        import tempfile
+
         return tempfile.gettempdir(), False
     raise UsageError("no memory-backed directory for the file the editor opens "
                      "($XDG_RUNTIME_DIR and /dev/shm are missing or not tmpfs); safesm will "
@@ -98,6 +98,8 @@ def editor_command(environ: Mapping[str, str]) -> list[str]:
 def private_file(base: str, data: bytes, suffix: str) -> Iterator[str]:
     """A 0600 file holding `data` in a fresh 0700 directory under `base`; the directory
     and everything in it are scrubbed and removed on the way out."""
+    import tempfile
+
     directory = tempfile.mkdtemp(prefix="safesm-edit-", dir=base)
     try:
         path = os.path.join(directory, "value" + suffix)
@@ -127,6 +129,8 @@ def scrub_tree(directory: str) -> None:
 
 def run_editor(argv: list[str], path: str) -> int:
     """The editor in the foreground on `path`; its exit status. Ctrl-C reaches it too."""
+    import subprocess
+
     try:
         return subprocess.run([*argv, path], check=False).returncode
     except FileNotFoundError:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -11,11 +11,10 @@ from ..errors import UsageError
 from ..inputs import Source, read_value
 from ..models import Metadata
 from ..ops import policy as policy_ops
-from ..ops.generate import generate as make_password
 from ..ops.put import PutOutcome, PutRequest, put_field, put_whole, refuse_access_flags
 from ..policy import AllowLists
 from ..runtime import Runtime
-from ..values import parse_tag
+from ..values import SecretValue, parse_tag
 from ._common import (
     command,
     confirmer,
@@ -26,6 +25,9 @@ from ._common import (
     password_options_given,
     password_rules,
 )
+
+if TYPE_CHECKING:
+    from ..ops.generate import PasswordRules
 
 
 @command()
@@ -75,7 +77,7 @@ def put(rt: Runtime, /, name: str, path: str | None, keep_newline: bool, multili
     source = Source(path, keep_newline, multiline, binary)
     rules = _generated(source, generate, password)
     hardening.protect_process()
-    value = rt.hold(make_password(rules) if rules else read_value(rt.env, name, source, rt.warn))
+    value = rt.hold(_password(rules) if rules else read_value(rt.env, name, source, rt.warn))
     store = rt.store()
     confirm = confirmer(rt, "--force", "nothing was written")
     if field:
@@ -100,7 +102,8 @@ def _report(rt: Runtime, outcome: PutOutcome, as_json: bool) -> None:
     rt.notice(render.write_summary(outcome.result))
 
 
-def _generated(source: Source, generate: bool, password: dict[str, Any]) -> Any:
+def _generated(source: Source, generate: bool,
+               password: dict[str, Any]) -> PasswordRules | None:
     """The password rules for --generate (checked before any call), or None."""
     if not generate:
         if password_options_given(password):
@@ -110,6 +113,12 @@ def _generated(source: Source, generate: bool, password: dict[str, Any]) -> Any:
         raise UsageError("--generate makes the value: leave out --file, --keep-newline, "
                          "--multiline and --binary.")
     return password_rules(password)
+
+
+def _password(rules: PasswordRules) -> SecretValue:
+    from ..ops.generate import generate
+
+    return generate(rules)
 
 
 def _replicas(items: tuple[str, ...], field: str | None) -> tuple[tuple[str, str | None], ...]:

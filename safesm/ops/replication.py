@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
 from ..errors import ConflictError, NotFoundError, UsageError
@@ -130,6 +129,8 @@ def plan_promote(store: SecretStore, name: str, region: str) -> SecretInfo:
 
 def describe_all(store: SecretStore, secrets: Sequence[SecretSummary]) -> list[SecretInfo]:
     """DescribeSecret for each (ListSecrets has no replica status), a few at a time."""
+    from concurrent.futures import ThreadPoolExecutor
+
     assert store.client is not None  # made once, before the threads share it
     with ThreadPoolExecutor(max_workers=8) as pool:
         return list(pool.map(lambda s: store.describe(s.arn or s.name), secrets))
