@@ -78,8 +78,9 @@ def _grant_decided(rt: Runtime, name: str, found: rotator.RotatorCheck, flag: bo
     if rt.env.stdin_isatty:
         from ..prompt import confirm
 
-        if confirm(f"{name}'s resource policy denies the rotation Lambda's role {found.role} "
-                   f"({rotator.actions(found.denied)}). Add it to the readers and writers?"):
+        rt.env.say(f"{name}'s resource policy denies the rotation Lambda's role {found.role} "
+                   f"({rotator.actions(found.denied)}), so rotation would fail.")
+        if confirm("Add the role to the readers and writers?"):
             return True
     raise rotator.refusal(name, found)
 
