@@ -72,7 +72,8 @@ def update(rt: Runtime, name: str, description: str | None, kms_key: str | None,
     change = ops.update(rt.store(), name, meta, untags)
     what = [w for w, on in (("description", description is not None), ("KMS key", kms_key),
                             ("tags", tags or untags)) if on]
-    rt.notice(f"Updated the {', '.join(what)} of {name}; no new version was written.")
+    listed = " and ".join([", ".join(what[:-1]), what[-1]] if len(what) > 1 else what)
+    rt.notice(f"Updated the {listed} of {name}; no new version was written.")
     if change is not None:
         rt.notice(_key_notice(change))
 
