@@ -117,6 +117,13 @@ def _complete_name(ctx: click.Context, param: click.Parameter, incomplete: str) 
     return secret_names(ctx, param, incomplete)
 
 
+def complete_regions(ctx: click.Context, param: click.Parameter, incomplete: str) -> Any:
+    """Region names (REGION and the REGION of REGION=KMS_KEY)."""
+    from ..complete import regions
+
+    return [] if "=" in incomplete else regions(ctx, param, incomplete)
+
+
 def _check_names(ctx: click.Context, param: click.Parameter,
                  value: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(check_secret_id(v) for v in value)

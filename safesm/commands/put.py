@@ -17,6 +17,7 @@ from ..runtime import Runtime
 from ..values import SecretValue, parse_tag
 from ._common import (
     command,
+    complete_regions,
     confirmer,
     echo,
     new_name_argument,
@@ -55,6 +56,7 @@ if TYPE_CHECKING:
               help="Store a new generated password instead of reading a value (never shown).")
 @password_options
 @click.option("--replicate-to", "replicate_to", multiple=True, metavar="REGION[=KMS_KEY]",
+              shell_complete=complete_regions,
               help="A new secret: also replicate it to REGION (repeatable).")
 @pass_runtime
 def put(rt: Runtime, /, name: str, path: str | None, keep_newline: bool, multiline: bool,

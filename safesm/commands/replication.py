@@ -6,22 +6,22 @@ ask for confirmation (--yes in scripts). The work is in safesm/ops/replication.p
 
 from __future__ import annotations
 
-from typing import Any
-
 import click
 
 from .. import render, render_lifecycle
 from ..ops import replication as ops
 from ..runtime import Runtime
-from ._common import confirm_or_refuse, echo, group, json_option, name_argument, pass_runtime
+from ._common import (
+    complete_regions,
+    confirm_or_refuse,
+    echo,
+    group,
+    json_option,
+    name_argument,
+    pass_runtime,
+)
 
 WAIT_SECONDS = 300
-
-
-def _complete_regions(ctx: click.Context, param: click.Parameter, incomplete: str) -> Any:
-    from ..complete import regions
-
-    return [] if "=" in incomplete else regions(ctx, param, incomplete)
 
 
 @group()
@@ -48,7 +48,7 @@ def show(rt: Runtime, name: str, as_json: bool) -> None:
 @replication.command()
 @name_argument
 @click.argument("targets", nargs=-1, required=True, metavar="REGION[=KMS_KEY]...",
-                shell_complete=_complete_regions)
+                shell_complete=complete_regions)
 @click.option("--overwrite-replica", is_flag=True,
               help="Replace a secret of the same name that already exists in a Region.")
 @click.option("--wait", is_flag=True, help="Wait until every new replica is in sync.")
@@ -85,7 +85,7 @@ def add(rt: Runtime, name: str, targets: tuple[str, ...], overwrite_replica: boo
 @replication.command()
 @name_argument
 @click.argument("regions", nargs=-1, required=True, metavar="REGION...",
-                shell_complete=_complete_regions)
+                shell_complete=complete_regions)
 @click.option("-y", "--yes", is_flag=True, help="Do not ask for confirmation (scripts).")
 @pass_runtime
 def remove(rt: Runtime, name: str, regions: tuple[str, ...], yes: bool) -> None:
@@ -105,7 +105,7 @@ def remove(rt: Runtime, name: str, regions: tuple[str, ...], yes: bool) -> None:
 @replication.command()
 @name_argument
 @click.option("--region", "region", required=True, metavar="REPLICA_REGION",
-              shell_complete=_complete_regions, help="The Region of the replica to promote.")
+              shell_complete=complete_regions, help="The Region of the replica to promote.")
 @click.option("-y", "--yes", is_flag=True, help="Do not ask for confirmation (scripts).")
 @pass_runtime
 def promote(rt: Runtime, name: str, region: str, yes: bool) -> None:

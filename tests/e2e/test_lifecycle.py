@@ -115,3 +115,4 @@ def test_bash_completes_the_new_commands_options_and_regions(isolated_env):
     assert {"eu-west-1", "eu-west-2", "eu-west-3"} <= set(regions)
     assert "eu-central-1" in _bash_complete(["safesm", "replication", "promote", "a",
                                              "--region", "eu-c"])
+    assert "ap-south-1" in _bash_complete(["safesm", "put", "a", "--replicate-to", "ap-so"])
