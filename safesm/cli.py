@@ -46,6 +46,21 @@ COMMANDS: dict[str, tuple[str, str]] = {
                 "Find and remove secrets that reached your shell history."),
     "shell-init": ("safesm.commands.shell_init:shell_init",
                    "Print shell code that keeps commands carrying secrets out of history."),
+    "rotation": ("safesm.commands.rotation:rotation",
+                 "Automatic rotation: show, set, off, abandon (rotate now: `safesm rotate`)."),
+    "rotate": ("safesm.commands.rotation:rotate",
+               "Rotate secret NAME now and follow it until the new version is AWSCURRENT."),
+    "replication": ("safesm.commands.replication:replication",
+                    "Replicas of a secret in other Regions: show, add, remove, promote."),
+    "generate": ("safesm.commands.generate:generate",
+                 "Generate a password (GetRandomPassword's rules, made locally); clipboard or "
+                 "pipe."),
+    "rollback": ("safesm.commands.lifecycle:rollback",
+                 "Make the previous version of NAME current again (or --to VERSION_ID)."),
+    "update": ("safesm.commands.lifecycle:update",
+               "Change NAME's description, KMS key or tags without writing a new value."),
+    "edit": ("safesm.commands.edit:edit",
+             "Edit secret NAME in $VISUAL/$EDITOR, from a private file in memory."),
 }
 
 

@@ -73,16 +73,9 @@ def profiles(ctx: click.Context, param: click.Parameter, incomplete: str) -> lis
 
 def _region_names() -> set[str]:
     """Regions from botocore's own endpoints.json, read as data: botocore is not imported."""
-    import importlib.util
-    import json
+    from .regions import known_regions
 
-    spec = importlib.util.find_spec("botocore")
-    if not spec or not spec.submodule_search_locations:
-        return set()
-    data = os.path.join(next(iter(spec.submodule_search_locations)), "data", "endpoints.json")
-    with open(data, encoding="utf-8") as fh:
-        doc = json.load(fh)
-    return {r for part in doc.get("partitions", []) for r in part.get("regions", {})}
+    return set(known_regions())
 
 
 def regions(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:

@@ -36,12 +36,13 @@ EXIT_CODE_MEANINGS: dict[ExitCode, str] = {
     ExitCode.NOT_FOUND: "secret (or version, or field) not found",
     ExitCode.AUTH: "no credentials, or access denied",
     ExitCode.CONFLICT: "conflict: not confirmed (answered no, or a script without "
-    "--yes/--force), scheduled for deletion, changed concurrently",
+    "--yes/--force), scheduled for deletion, changed concurrently, a rotation unfinished "
+    "or managed by another service",
     ExitCode.UNREACHABLE: "service unreachable, or throttled after retries",
     ExitCode.INVALID_VALUE: "invalid value: empty, too large, not UTF-8 without --binary, "
     "not JSON for --field",
-    ExitCode.POLICY: "policy refused: broad/public access, or lint findings at or above "
-    "--fail-on; secrets found by history scan",
+    ExitCode.POLICY: "policy refused: broad/public access, a policy that would deny the "
+    "rotation Lambda, or lint findings at or above --fail-on; secrets found by history scan",
     ExitCode.CLIPBOARD: "clipboard unavailable",
     ExitCode.INTERRUPTED: "interrupted (Ctrl-C)",
     ExitCode.TERMINATED: "terminated (SIGTERM)",

@@ -135,6 +135,31 @@ credentials are kept in the OS keyring, never in a file.
 A script with no terminal and no cached session exits 4; run \fBsafesm session login
 \-\-profile\fR \fIP\fR first.
 With no keyring back end, caching is off and every run asks.
+.SH LIFECYCLE
+\fBrotation set\fR checks the schedule before any call: \fB\-\-every\fR 4\-23 hours
+(\fB4h\fR) or 1\-1000 days (\fB30d\fR), or \fB\-\-cron\fR with six fields, minutes 0
+and year \fB*\fR, windows at least 4 hours apart; \fB\-\-window\fR \fIN\fR\fBh\fR
+must close before the next window and the end of the UTC day.
+It reads the rotation Lambda's execution role (lambda:GetFunctionConfiguration) and
+evaluates the secret's resource policy for it: a policy that would deny it
+GetSecretValue, PutSecretValue, UpdateSecretVersionStage or DescribeSecret makes
+\fBrotation set\fR and \fBrotate\fR exit 8 with the \fBpolicy grant\fR command that
+fixes it, unless \fB\-\-grant\-rotator\fR (or yes on a terminal) grants it.
+A policy restricting \fBaws:SourceIp\fR, \fBaws:SourceVpc\fR or
+\fBaws:SourceVpce\fR is warned about (SM111).
+\fBrotate\fR follows the new version until it is AWSCURRENT; a rotation that does not
+finish (AWSPENDING left behind) exits 5 with the Lambda's log group, and
+\fBrotation abandon\fR removes the label.
+Secrets whose rotation another service manages (OwningService) are shown, never changed.
+.PP
+\fBreplication add\fR, \fBremove\fR and \fBpromote\fR refuse unknown Regions before any
+call; \fBpromote\fR calls StopReplicationToReplica in the replica's Region.
+\fBgenerate\fR and \fBput \-\-generate\fR follow GetRandomPassword's rules (length 32,
+every type) but generate locally with Python's \fBsecrets\fR module.
+\fBrollback\fR and \fBedit\fR write only if AWSCURRENT is still the version they read
+(exit 5 otherwise); \fBedit\fR keeps the value in a 0600 file in a 0700 directory on
+tmpfs (\fI$XDG_RUNTIME_DIR\fR or \fI/dev/shm\fR), removed however the edit ends.
+\fBupdate\fR changes description, KMS key and tags without a new version.
 """.strip().split("\n")
 
 SECTIONS_AFTER = r"""
@@ -200,6 +225,16 @@ Feed one field of a JSON secret to a program:
 .RS
 .nf
 $ safesm get db/prod \-\-field password | psql "host=db user=app" \-f query.sql
+.fi
+.RE
+.PP
+Rotate every 30 days in a 4\-hour window, letting the Lambda's role through the policy:
+.PP
+.RS
+.nf
+$ safesm rotation set db/prod \-\-every 30d \-\-window 4h \\
+      \-\-lambda arn:aws:lambda:us\-east\-1:111122223333:function:rotate \-\-grant\-rotator
+$ safesm rotate db/prod
 .fi
 .RE
 .PP

@@ -42,7 +42,10 @@ RULES: dict[str, tuple[str, str]] = {  # id -> (name, severity)
     "SM108": ("cross-account-key-policy", "low"),
     "SM109": ("safesm-deny-not-applied", "medium"),
     "SM110": ("safesm-deny-weakened", "medium"),
+    "SM111": ("rotation-network-condition", "medium"),
 }
+NETWORK_KEYS = {"aws:sourceip": "aws:SourceIp", "aws:sourcevpc": "aws:SourceVpc",
+                "aws:sourcevpce": "aws:SourceVpce"}
 
 
 @dataclass(frozen=True)
@@ -65,6 +68,7 @@ class Context:
     kms_key: str | None = None
     secret_arn: str | None = None
     now: datetime | None = None
+    rotation: bool = False  # rotation is on (or being turned on): a Lambda calls for you
 
 
 def _finding(rule: str, statement: int | None, message: str, fix: str) -> Finding:
@@ -123,6 +127,14 @@ def _statement_findings(i: int, st: dict[str, Any], ctx: Context) -> list[Findin
                             "CloudFormation, replication).",
                             "Make sure every reader runs in that VPC, or exempt service calls "
                             "with aws:ViaAWSService / aws:PrincipalIsAWSService."))
+    if ctx.rotation and keys & set(NETWORK_KEYS):
+        named = ", ".join(NETWORK_KEYS[k] for k in sorted(keys & set(NETWORK_KEYS)))
+        out.append(_finding("SM111", i, f"rotation is on and this statement restricts by "
+                            f"{named}: the rotation Lambda calls Secrets Manager from AWS's "
+                            "address space (or its own VPC), so rotation can fail.",
+                            "Exempt the rotation role (aws:PrincipalArn) or AWS service calls "
+                            "(aws:ViaAWSService) from this condition, or run the Lambda in "
+                            "the VPC whose endpoint the policy names."))
     return out
 
 

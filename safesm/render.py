@@ -73,12 +73,18 @@ def table(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
     )
 
 
-def secret_list(secrets: Sequence[SecretSummary]) -> str:
+def secret_list(secrets: Sequence[SecretSummary], replicas: bool = False) -> str:
+    """NAME, LAST CHANGED, ROTATION, NEXT ROTATION, DELETION (and REPLICAS when asked)."""
+    from .render_lifecycle import replicas_cell, rotation_cell
+
     rows = [
-        (s.name, when(s.last_changed), "on" if s.rotation_enabled else "off", when(s.deleted_date))
+        (s.name, when(s.last_changed), rotation_cell(s),
+         when(s.next_rotation) if s.rotation_enabled else "-", when(s.deleted_date),
+         *([replicas_cell(s)] if replicas else []))
         for s in secrets
     ]
-    return table(("NAME", "LAST CHANGED", "ROTATION", "DELETION"), rows)
+    headers = ("NAME", "LAST CHANGED", "ROTATION", "NEXT ROTATION", "DELETION")
+    return table((*headers, "REPLICAS") if replicas else headers, rows)
 
 
 def versions(items: Sequence[SecretVersion]) -> str:
@@ -87,6 +93,8 @@ def versions(items: Sequence[SecretVersion]) -> str:
 
 
 def describe(info: SecretInfo) -> str:
+    from .render_lifecycle import replica_text, rotation_line, unfinished_line
+
     pairs: list[tuple[str, str]] = [
         ("Name", info.name),
         ("ARN", info.arn),
@@ -95,10 +103,13 @@ def describe(info: SecretInfo) -> str:
         ("Created", when(info.created)),
         ("Last changed", when(info.last_changed)),
         ("Last accessed", when(info.last_accessed)),
-        ("Rotation", _rotation(info)),
+        ("Rotation", rotation_line(info)),
+        ("Next rotation", when(info.next_rotation) if info.rotation_enabled else "-"),
+        ("Last rotated", when(info.last_rotated)),
+        ("Unfinished rotation", unfinished_line(info)),
         ("Deletion", when(info.deleted_date) if info.deleted_date else "not scheduled"),
         ("Primary region", info.primary_region or "-"),
-        ("Replicas", ", ".join(_replica(r) for r in info.replication) or "none"),
+        ("Replicas", ", ".join(replica_text(r) for r in info.replicas) or "none"),
         ("Tags", ", ".join(f"{k}={v}" for k, v in sorted(info.tags.items())) or "none"),
     ]
     width = max(len(k) for k, _ in pairs)
@@ -107,17 +118,6 @@ def describe(info: SecretInfo) -> str:
     lines.extend(printable(f"  {v.version_id}  {','.join(v.stages) or '-'}")
                  for v in info.versions)
     return "\n".join(lines)
-
-
-def _rotation(info: SecretInfo) -> str:
-    if not info.rotation_enabled:
-        return "off"
-    every = f" every {info.rotation_days} days" if info.rotation_days else ""
-    return f"on{every} ({info.rotation_lambda or 'managed'})"
-
-
-def _replica(r: dict[str, Any]) -> str:
-    return f"{r.get('Region', '?')} ({r.get('Status', '?')})"
 
 
 def write_summary(result: WriteResult) -> str:

@@ -16,7 +16,11 @@ MAX_VALUE_BYTES = 65_536
 NAME_RE = re.compile(r"[A-Za-z0-9/_+=.@-]{1,512}")
 # A full secret ARN: the only way to name a secret in another account (reads only).
 ARN_RE = re.compile(r"arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:"
-                    r"[A-Za-z0-9/_+=.@-]{1,512}")
+                    r"([a-z0-9-]{1,64}!)?[A-Za-z0-9/_+=.@-]{1,512}")
+# Secrets another service created and manages (RDS: rds!db-..., rds!cluster-...) carry
+# the service's prefix and '!', which nobody else may use: they can be read and managed
+# by that name, never created by it.
+MANAGED_NAME_RE = re.compile(r"[a-z0-9-]{1,64}![A-Za-z0-9/_+=.@-]{1,512}")
 # Options refused on any command line because they would carry a value (cli refuses them,
 # history flags them).
 VALUE_OPTIONS = ("--secret-string", "--secret-binary", "--value", "--password", "--passwd",
@@ -67,7 +71,7 @@ def check_name(name: str) -> str:
 
 def check_secret_id(secret_id: str) -> str:
     """A name, or a full secret ARN (how another account's secret is named)."""
-    if ARN_RE.fullmatch(secret_id or ""):
+    if ARN_RE.fullmatch(secret_id or "") or MANAGED_NAME_RE.fullmatch(secret_id or ""):
         return secret_id
     try:
         return check_name(secret_id)

@@ -7,12 +7,18 @@ may pass any object with the same methods.
 from __future__ import annotations
 
 from .identity import IdentityCalls
+from .lambdas import LambdaCalls
 from .policies import PolicyCalls
+from .replication import ReplicationCalls
+from .rotation import RotationCalls
 from .secrets import BATCH_SIZE, SecretCalls
 
 __all__ = ["BATCH_SIZE", "SecretStore"]
 
 
-class SecretStore(SecretCalls, PolicyCalls, IdentityCalls):
-    """Values and metadata (secrets.py), resource policies (policies.py), identity
-    (identity.py), over one client and one error translation (client.py)."""
+class SecretStore(SecretCalls, PolicyCalls, RotationCalls, ReplicationCalls, LambdaCalls,
+                  IdentityCalls):
+    """Values and metadata (secrets.py), resource policies (policies.py), rotation
+    (rotation.py), replication (replication.py), Lambda (lambdas.py) and identity
+    (identity.py), over one client and one error translation (client.py); clients for other
+    services and Regions share its credentials (regional.py)."""

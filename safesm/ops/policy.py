@@ -112,7 +112,8 @@ def attach_default(store: SecretStore, name: str, plan: Plan) -> None:
 
 
 def lint_context(info: SecretInfo) -> policy_lint.Context:
-    return policy_lint.Context(arns.account_of(info.arn), info.kms_key_id, info.arn)
+    return policy_lint.Context(arns.account_of(info.arn), info.kms_key_id, info.arn,
+                               rotation=info.rotation_enabled)
 
 
 def current(store: SecretStore, name: str) -> tuple[SecretInfo, dict[str, Any] | None]:

@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import json
 import os
+import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -175,6 +177,30 @@ def test_canary_sweep(aws, sm, safesm_bin, canary, terminal, tmp_path, xserver, 
     s.pipe("--debug", "history", "scan", "--json", code=8)
     s.pipe("history", "scrub", "--yes")
     assert needle not in history.read_bytes() and b"ls\n" in history.read_bytes()
+
+    # the lifecycle commands: rollback, update, rotation, replication, edit, generate
+    from tests.rotators import make_rotator
+
+    s.pipe("put", "life", stdin=needle)
+    s.pipe("put", "life", "--force", stdin=b"second")
+    s.pipe("--debug", "rollback", "life")
+    assert sm.get_secret_value(SecretId="life")["SecretString"] == canary
+    s.pipe("--debug", "update", "life", "--description", "d", "--untag", "none")
+    s.pipe("replication", "add", "life", "eu-west-1", "--wait")
+    s.pipe("replication", "show", "life", "--json")
+    runtime = Path(tempfile.mkdtemp(prefix="safesm-sweep-", dir="/dev/shm"))
+    editor = tmp_path / "editor.py"
+    editor.write_text("import sys\nopen(sys.argv[-1], 'ab').write(b'-edited')\n")
+    s.env.update(XDG_RUNTIME_DIR=str(runtime), EDITOR=f"{sys.executable} {editor}")
+    s.pipe("--debug", "edit", "life")
+    assert sm.get_secret_value(SecretId="life")["SecretString"] == canary + "-edited"
+    assert list(runtime.iterdir()) == []
+    runtime.rmdir()
+    s.pipe("rotation", "set", "life", "--every", "30d", "--lambda", make_rotator(aws),
+           "--grant-rotator", "--now")
+    s.pipe("--debug", "rotation", "show", "life", "--json")
+    s.pipe("put", "gen", "--generate")
+    s.pipe("generate", "--exclude-chars", canary[:8], prints=False)
 
     # nothing left behind on disk, in the clipboard, or in a live process
     time.sleep(0.2)

@@ -185,6 +185,9 @@ TABLE = [
     ("default-policy", default([ALICE, SSO], [ALICE]), Context(HOME), set(), True),
     ("default-policy-cross-account-cmk", default([ALICE, f"arn:aws:iam::{OTHER}:role/r"], [ALICE]),
      Context(HOME, CMK), {"SM104", "SM108"}, True),
+    ("rotation-behind-vpce", doc(st("Deny", principal="*", action="secretsmanager:*",
+                                    condition={"StringNotEquals": {"aws:SourceVpce": "vpce-1"}})),
+     Context(HOME, rotation=True), {"SM106", "SM111"}, True),
     ("aws-docs-deny-unless-role", doc(st("Deny", principal="*", action=GET, condition={
         "ArnNotEquals": {"aws:PrincipalArn": APP}})), Context(HOME), set(), True),
     ("missing-version", doc(st(principal={"AWS": APP}), version=None), Context(HOME),
@@ -344,3 +347,14 @@ def test_new_broad_access_is_high_and_refused_by_the_default_threshold():
         if row[0].startswith(("forallvalues-org", "variable-own", "ip-two")) \
                 and row[0] != "forallvalues-org-required":
             assert fails(lint(row[1], row[2]), "high"), row[0]
+@pytest.mark.parametrize("condition, named", [
+    ({"NotIpAddress": {"aws:SourceIp": "203.0.113.0/24"}}, "aws:SourceIp"),
+    ({"StringNotEquals": {"aws:SourceVpce": "vpce-1"}}, "aws:SourceVpce"),
+    ({"StringNotEquals": {"aws:SourceVpc": "vpc-1", "aws:SourceIp": "10.0.0.0/8"}},
+     "aws:SourceIp, aws:SourceVpc"),
+])
+def test_network_conditions_warn_when_rotation_is_on(condition, named):
+    text = doc(st("Deny", principal="*", action="secretsmanager:*", condition=condition))
+    on = [f for f in lint(text, Context(HOME, rotation=True)) if f.rule == "SM111"]
+    assert len(on) == 1 and named in on[0].message and on[0].severity == "medium"
+    assert not [f for f in lint(text, Context(HOME)) if f.rule == "SM111"]
