@@ -93,6 +93,11 @@ class UnreachableError(SafesmError):
     exit_code: ClassVar[ExitCode] = ExitCode.UNREACHABLE
 
 
+class ThrottledError(UnreachableError):
+    """The service kept throttling after botocore's retries: callers that make many calls
+    (audit, trail) back off and try again before giving up."""
+
+
 class InvalidValueError(SafesmError):
     exit_code: ClassVar[ExitCode] = ExitCode.INVALID_VALUE
 
@@ -221,7 +226,7 @@ def _from_client_error(code: str, text: str, name: str | None,
             f"Run `safesm restore {name or 'NAME'}` to bring it back first.",
         )
     if code in _THROTTLE_CODES:
-        return UnreachableError(
+        return ThrottledError(
             f"Secrets Manager is throttling or unavailable ({code}) after retries.",
             "Wait a moment and try again.",
         )

@@ -44,6 +44,9 @@ class SecretInfo(SecretSummary):
     replication: tuple[dict[str, Any], ...] = ()
     primary_region: str | None = None
     versions: tuple[SecretVersion, ...] = ()
+    last_rotated: datetime | None = None
+    rotation_schedule: str | None = None  # RotationRules.ScheduleExpression (cron/rate)
+    owning_service: str | None = None  # a secret managed by another AWS service (RDS, ...)
 
     def version_holding(self, stage: str) -> str | None:
         """The version id that carries `stage` (e.g. AWSCURRENT), if any."""
@@ -81,3 +84,13 @@ class Metadata:
 
 
 NO_METADATA = Metadata()
+
+
+@dataclass(frozen=True)
+class KeyFacts:
+    """A KMS key as the audit sees it: its ARN, KeyManager (AWS or CUSTOMER), and the key
+    policy text of a customer managed key."""
+
+    arn: str
+    manager: str
+    policy: str | None = None

@@ -41,7 +41,8 @@ def _summary_fields(d: dict[str, Any]) -> dict[str, Any]:
 
 
 def info_from(d: dict[str, Any]) -> SecretInfo:
-    stages = d.get("VersionIdsToStages", {}) or {}
+    """DescribeSecret's answer, or one ListSecrets entry (its stages key differs)."""
+    stages = d.get("VersionIdsToStages") or d.get("SecretVersionsToStages") or {}
     rules = d.get("RotationRules", {}) or {}
     return SecretInfo(
         **_summary_fields(d),
@@ -52,6 +53,9 @@ def info_from(d: dict[str, Any]) -> SecretInfo:
         replication=tuple(d.get("ReplicationStatus", []) or []),
         primary_region=d.get("PrimaryRegion"),
         versions=tuple(SecretVersion(v, tuple(s)) for v, s in stages.items()),
+        last_rotated=d.get("LastRotatedDate"),
+        rotation_schedule=rules.get("ScheduleExpression"),
+        owning_service=d.get("OwningService"),
     )
 
 
