@@ -46,6 +46,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
                 "Find and remove secrets that reached your shell history."),
     "shell-init": ("safesm.commands.shell_init:shell_init",
                    "Print shell code that keeps commands carrying secrets out of history."),
+    "audit": ("safesm.commands.audit:audit",
+              "Check every secret's rotation, use, tags, policies, keys and replicas (never "
+              "values)."),
 }
 
 

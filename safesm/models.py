@@ -94,3 +94,14 @@ class KeyFacts:
     arn: str
     manager: str
     policy: str | None = None
+
+
+@dataclass(frozen=True)
+class ScanFinding:
+    """A hardcoded secret found by `safesm scan`: where and what kind, never the value; the
+    fingerprint is a keyed HMAC of it (the key is per repository)."""
+
+    path: str
+    line: int
+    kind: str
+    fingerprint: str

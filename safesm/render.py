@@ -122,3 +122,9 @@ def findings(items: Sequence[Finding]) -> str:
     from .policy_lint import report
 
     return report(list(items))
+
+
+def progress_line(done: int, total: int, what: str, width: int = 30) -> str:
+    """`[#########.........]  120/2000 secrets` for a terminal's status line."""
+    filled = width * done // total if total else width
+    return f"[{'#' * filled}{'.' * (width - filled)}] {done:>{len(str(total))}}/{total} {what}"

@@ -6,7 +6,8 @@ call it serves (caller ARN from the access key, source IP, user agent, error cod
 hidden as AWS hides them), adds RotationStarted/RotationSucceeded service events after a
 RotateSecret, answers LookupEvents from those events (one lookup attribute, time range,
 50 a page, newest first), and sets LastAccessedDate (to the day, as AWS does) on
-GetSecretValue and BatchGetSecretValue.
+GetSecretValue and BatchGetSecretValue. ListSecretVersionIds answers each version's own
+CreatedDate (moto answers "now").
 
 Time cannot be waited for in a test, so two test-only endpoints plant what time would
 have made: POST /moto-api/safesm-plant sets a secret's dates, rotation schedule, a lone
@@ -29,11 +30,14 @@ TARGETS = (
     "moto.secretsmanager.models:FakeSecret.to_dict",
     "moto.secretsmanager.models:SecretsManagerBackend.get_secret_value",
     "moto.secretsmanager.models:SecretsManagerBackend.batch_get_secret_value",
+    "moto.secretsmanager.models:SecretsManagerBackend.list_secret_version_ids",
     "moto.secretsmanager.models:secretsmanager_backends",
     "moto.cloudtrail.responses:CloudTrailResponse",
     "moto.cloudtrail.models:cloudtrail_backends",
     "moto.sts.models:sts_backends",
     "moto.moto_api._internal.urls:url_paths",
+    "moto.kms.responses:KmsResponse._authenticate_and_authorize_normal_action",
+    "moto.cloudtrail.responses:CloudTrailResponse._authenticate_and_authorize_normal_action",
 )
 HIDDEN = "HIDDEN_DUE_TO_SECURITY_REASONS"
 VALUE_KEYS = {"SecretString", "SecretBinary"}
@@ -242,6 +246,7 @@ def _install_last_accessed() -> None:
     get_value = SecretsManagerBackend.get_secret_value
     batch_get = SecretsManagerBackend.batch_get_secret_value
     to_dict = FakeSecret.to_dict
+    list_versions = SecretsManagerBackend.list_secret_version_ids
 
     def get_secret_value(self: SecretsManagerBackend, secret_id: str, *args: Any,
                          **kwargs: Any) -> Any:
@@ -268,6 +273,18 @@ def _install_last_accessed() -> None:
             d["LastAccessedDate"] = accessed
         return _apply_plant(d, planted)
 
+    def list_secret_version_ids(self: SecretsManagerBackend, secret_id: str) -> str:
+        """moto answers every version's CreatedDate and LastAccessedDate with 'now'; AWS
+        answers when the version was made."""
+        answer = json.loads(list_versions(self, secret_id))
+        versions = self.secrets[secret_id].versions
+        for item in answer["Versions"]:
+            item.pop("LastAccessedDate", None)
+            item["CreatedDate"] = versions[item["VersionId"]].get("createdate",
+                                                                  item["CreatedDate"])
+        return json.dumps(answer)
+
+    SecretsManagerBackend.list_secret_version_ids = list_secret_version_ids
     SecretsManagerBackend.get_secret_value = get_secret_value
     SecretsManagerBackend.batch_get_secret_value = batch_get_secret_value
     FakeSecret.to_dict = secret_to_dict
@@ -347,6 +364,32 @@ def _install_endpoints() -> None:
     urls.url_paths["{0}/moto-api/safesm-trail"] = _trail
 
 
+def _install_json_auth_errors() -> None:
+    """With IAM enforcement on, moto answers KMS and CloudTrail (JSON protocols) with an
+    XML 403 botocore cannot read; AWS sends JSON AccessDeniedException (400)."""
+    from moto.cloudtrail.responses import CloudTrailResponse
+    from moto.core.exceptions import JsonRESTError
+    from moto.core.exceptions import _RESTError as RESTError
+    from moto.kms.responses import KmsResponse
+
+    for cls in (KmsResponse, CloudTrailResponse):
+        original = cls._authenticate_and_authorize_normal_action
+
+        def authorize(self: Any, resource: str = "*", _original: Any = original) -> None:
+            try:
+                _original(self, resource)
+            except RESTError as err:
+                if isinstance(err, JsonRESTError):
+                    raise
+                kind = getattr(err, "error_type", "")
+                json_err = JsonRESTError("AccessDeniedException" if kind == "AccessDenied"
+                                         else kind, getattr(err, "message", ""))
+                json_err.code = 400
+                raise json_err from None
+
+        cls._authenticate_and_authorize_normal_action = authorize
+
+
 def install() -> None:
     try:
         import emulator  # tests/ is on sys.path when the emulator runs as a script
@@ -358,3 +401,4 @@ def install() -> None:
     _install_lookup()
     _install_last_accessed()
     _install_endpoints()
+    _install_json_auth_errors()

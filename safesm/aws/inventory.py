@@ -11,6 +11,10 @@ from .secrets import info_from
 
 
 class InventoryCalls(Connection):
+    def region_name(self) -> str:
+        """The Region this store talks to (as botocore resolved it)."""
+        return str(self.client.meta.region_name or "")
+
     def inventory(self, prefix: str | None = None) -> list[SecretInfo]:
         """Every secret (those scheduled for deletion too), as SecretInfo, sorted by name.
 

@@ -21,7 +21,14 @@ from typing import TYPE_CHECKING, TypeVar
 
 from .. import audit_rules
 from ..audit_rules import Finding, Params, Subject
-from ..errors import SafesmError, ThrottledError
+from ..errors import (
+    AuthError,
+    ExitCode,
+    NotFoundError,
+    SafesmError,
+    ThrottledError,
+    UnreachableError,
+)
 from ..models import KeyFacts, SecretInfo
 from ..policy_lint import MANAGED_KEY_ALIAS
 
@@ -161,3 +168,25 @@ def audit(stores: Sequence[tuple[str, SecretStore]], prefix: str | None, params:
     missing.sort(key=lambda m: (m.region, m.secret, m.checks))
     return AuditReport(tuple(r for r, _ in stores), total, tuple(findings), tuple(missing),
                        params)
+
+
+_BY_CODE: dict[int, type[SafesmError]] = {int(ExitCode.AUTH): AuthError,
+                                          int(ExitCode.UNREACHABLE): UnreachableError,
+                                          int(ExitCode.NOT_FOUND): NotFoundError}
+
+
+def incomplete(report: AuditReport) -> SafesmError | None:
+    """What to raise when checks were not evaluated (and no finding failed the audit): the
+    error class of the first of them, so the exit code says why (4 access denied, 6
+    throttled or unreachable, ...)."""
+    if not report.not_evaluated:
+        return None
+    first = report.not_evaluated[0]
+    cls = _BY_CODE.get(first.exit_code, SafesmError)
+    secrets = len({(m.region, m.secret) for m in report.not_evaluated})
+    return cls(f"{len(report.not_evaluated)} check(s) on {secrets} secret(s) could not be "
+               f"evaluated (first: {first.secret}: {first.checks}: {first.reason}); they are "
+               "not counted as passed.",
+               "Grant the audit read access to them (secretsmanager:ListSecrets, "
+               "DescribeSecret, GetResourcePolicy, ListSecretVersionIds; kms:DescribeKey, "
+               "kms:GetKeyPolicy) and run it again.")
