@@ -49,6 +49,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "audit": ("safesm.commands.audit:audit",
               "Check every secret's rotation, use, tags, policies, keys and replicas (never "
               "values)."),
+    "trail": ("safesm.commands.trail:trail",
+              "Show who read or changed secret NAME (or any secret), from CloudTrail."),
 }
 
 

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from .audit_rules import Finding
     from .models import ScanFinding
     from .ops.audit import AuditReport
+    from .ops.trail import TrailEvent
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVEL = {"high": "error", "medium": "warning", "low": "note"}
@@ -166,3 +167,35 @@ def scan_sarif(findings: Sequence[ScanFinding]) -> str:
         "partialFingerprints": {"safesmSecret/v1": f.fingerprint},
     } for f in findings]
     return _run(rules, results)
+
+
+# trail ---------------------------------------------------------------------------------
+
+def _printable(text: str, limit: int | None = None) -> str:
+    """Text from an event (anyone can set a user agent) made safe for a terminal: control
+    characters become '?', and long text is cut."""
+    clean = "".join(c if c.isprintable() else "?" for c in text)
+    return clean if limit is None or len(clean) <= limit else clean[:limit - 1] + "…"
+
+
+def _agent(agent: str) -> str:
+    for marker in ("safesm/", "aws-cli/", "Boto3/", "aws-sdk-"):
+        if marker in agent:
+            return agent[agent.index(marker):].split()[0]
+    return _printable(agent, 32) or "-"
+
+
+def trail_table(events: Sequence[TrailEvent]) -> str:
+    rows = [(e.time.strftime("%Y-%m-%d %H:%M:%S"), _printable(e.event), _printable(e.who),
+             _printable(e.source_ip) or "-", _printable(_agent(e.user_agent)),
+             _printable(e.error or "-"),
+             ",".join(x for x in (e.flag, "safesm" if e.by_safesm else None) if x) or "-")
+            for e in events]
+    headers = ("TIME (UTC)", "EVENT", "WHO", "SOURCE IP", "USER AGENT", "ERROR", "NOTE")
+    widths = [max([len(h), *(len(r[i]) for r in rows)]) for i, h in enumerate(headers)]
+    return "\n".join("  ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)).rstrip()
+                     for line in [headers, *rows])
+
+
+def trail_json(events: Sequence[TrailEvent]) -> str:
+    return json.dumps([{**asdict(e), "time": e.time.isoformat()} for e in events], indent=2)

