@@ -51,6 +51,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
               "values)."),
     "trail": ("safesm.commands.trail:trail",
               "Show who read or changed secret NAME (or any secret), from CloudTrail."),
+    "scan": ("safesm.commands.scan:scan",
+             "Find hardcoded secrets in files (default: the current directory); exit 8 if any."),
 }
 
 
