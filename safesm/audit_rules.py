@@ -236,7 +236,8 @@ def _policy(s: Subject) -> list[Finding]:
         ctx = policy_lint.Context(account_of(info.arn), info.kms_key_id)
         lint = policy_lint.lint(s.policy, ctx)
     out = [Finding(f.rule, f.name, f.severity, info.name, info.arn, s.region,
-                   _one_line(f.message), f.fix, LINT_PRACTICE) for f in lint]
+                   _one_line(f.message), lint_fix(f.rule, info.name), LINT_PRACTICE)
+           for f in lint]
     network = sorted({f.rule for f in lint if f.rule in ("SM105", "SM106")})
     if info.rotation_enabled and network:
         out.append(_make("SMA107", s, f"rotation is on and the resource policy restricts the "
@@ -245,6 +246,25 @@ def _policy(s: Subject) -> list[Finding]:
                          f"safesm policy show {info.name}, then exempt service calls with "
                          "aws:ViaAWSService (safesm policy apply)"))
     return out
+
+
+_LINT_FIX = {
+    "SM005": "safesm policy apply {n} --default",
+    "SM101": "safesm policy apply {n} --default",
+    "SM102": "safesm policy apply {n} --default",
+    "SM103": "safesm policy apply {n} --default",
+    "SM104": "safesm policy show {n}, then safesm policy revoke {n} PRINCIPAL_ARN",
+    "SM105": "safesm policy show {n}, then safesm policy apply {n} --file FILE",
+    "SM106": "safesm policy show {n}, then safesm policy apply {n} --file FILE",
+    "SM107": "safesm update {n} --kms-key KEY, then safesm policy kms --secret {n}",
+    "SM108": "safesm policy kms --secret {n} --reader ARN",
+}
+
+
+def lint_fix(rule: str, name: str) -> str:
+    """The fix for a resource-policy finding, as a safesm command."""
+    return _LINT_FIX.get(rule, "safesm policy lint {n}, then safesm policy apply {n} "
+                               "--file FILE").format(n=name)
 
 
 def _no_policy(name: str) -> policy_lint.Finding:

@@ -144,10 +144,10 @@ def fingerprint_key(path: str, environ: Mapping[str, str]) -> bytes:
     return key
 
 
-def fingerprint(key: bytes, value: bytes) -> str:
+def keyed_hash(key: bytes, value: bytes) -> str:
     """A keyed HMAC: unlike a bare hash, no dictionary of likely values reverses it."""
     return "hmac-sha256:" + hmac.new(key, value, hashlib.sha256).hexdigest()[:32]
 
 
-__all__ = ["Walk", "files", "fingerprint", "fingerprint_key", "git_dir", "home_dir",
+__all__ = ["Walk", "files", "fingerprint_key", "keyed_hash", "git_dir", "home_dir",
            "is_binary"]

@@ -125,7 +125,7 @@ def scan(paths: Sequence[str], environ: Mapping[str, str],
         if slot not in keys:
             keys[slot] = scanfiles.fingerprint_key(path, environ)
         found = ScanFinding(_shown(path), line, kind,
-                            scanfiles.fingerprint(keys[slot], value.encode()))
+                            scanfiles.keyed_hash(keys[slot], value.encode()))
         if baseline and (found.path, found.kind, found.fingerprint) in baseline:
             skipped += 1
             continue

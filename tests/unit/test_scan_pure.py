@@ -6,7 +6,7 @@ import pytest
 
 from safesm.models import ScanFinding
 from safesm.ops import scan
-from safesm.scanfiles import fingerprint, is_binary
+from safesm.scanfiles import is_binary, keyed_hash
 
 
 @pytest.mark.parametrize(("value", "example"), [
@@ -52,9 +52,9 @@ def test_pem_block_is_the_whole_key():
 
 
 def test_fingerprint_depends_on_the_key():
-    assert fingerprint(b"k1", b"v") != fingerprint(b"k2", b"v")
-    assert fingerprint(b"k1", b"v") == fingerprint(b"k1", b"v")
-    assert len(fingerprint(b"k", b"v")) == len("hmac-sha256:") + 32
+    assert keyed_hash(b"k1", b"v") != keyed_hash(b"k2", b"v")
+    assert keyed_hash(b"k1", b"v") == keyed_hash(b"k1", b"v")
+    assert len(keyed_hash(b"k", b"v")) == len("hmac-sha256:") + 32
 
 
 def test_binary_detection(tmp_path):
