@@ -41,7 +41,7 @@ EXIT_CODE_MEANINGS: dict[ExitCode, str] = {
     ExitCode.INVALID_VALUE: "invalid value: empty, too large, not UTF-8 without --binary, "
     "not JSON for --field",
     ExitCode.POLICY: "policy refused: broad/public access, or lint findings at or above "
-    "--fail-on; secrets found by history scan",
+    "--fail-on; secrets found by history scan or scan; audit findings at or above --fail-on",
     ExitCode.CLIPBOARD: "clipboard unavailable",
     ExitCode.INTERRUPTED: "interrupted (Ctrl-C)",
     ExitCode.TERMINATED: "terminated (SIGTERM)",
