@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -21,6 +21,12 @@ if TYPE_CHECKING:
 _TAG_KEY = re.compile(r"^[\w .:/=+\-@]{1,128}$")
 _REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d$")
 FORMATS = ("table", "json", "sarif", "csv")
+
+
+def _complete_region(ctx: click.Context, param: click.Parameter, incomplete: str) -> Any:
+    from ..complete import regions
+
+    return regions(ctx, param, incomplete)
 
 
 def _progress(rt: Runtime) -> Callable[[int, int], None] | None:
@@ -42,6 +48,7 @@ def _progress(rt: Runtime) -> Callable[[int, int], None] | None:
 @click.option("--prefix", metavar="P", help="Only secrets whose names start with P.")
 @click.option("--region", "regions", multiple=True, metavar="REGION",
               callback=validated(_REGION.match, "a Region name such as us-east-1"),
+              shell_complete=_complete_region,
               help="Audit this Region (repeatable; default: the configured Region).")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table",
               show_default=True, help="Output format.")

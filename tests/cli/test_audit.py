@@ -316,3 +316,16 @@ def test_progress_bar_only_on_a_terminal(run, account, aws):
     assert "[##############################] 5/5 secrets" in shown.stderr
     assert "\r" not in shown.stdout and json.loads(shown.stdout)["secrets"] == 5
     assert "secrets\r" not in audit(False).stderr and "#" not in audit(False).stderr
+
+
+def test_several_regions_are_audited_and_labelled(run, sm, aws):
+    sm.create_secret(Name="east", SecretString="v")
+    west = boto3.client("secretsmanager", region_name="eu-west-1", endpoint_url=aws,
+                        aws_access_key_id="AKIAIOSFODNN7EXAMPLE", aws_secret_access_key="x")
+    west.create_secret(Name="west", SecretString="v")
+    _, out = findings_of(run, "--region", "us-east-1", "--region", "eu-west-1")
+    assert out["regions"] == ["us-east-1", "eu-west-1"] and out["secrets"] == 2
+    assert {(f["secret"], f["region"]) for f in out["findings"]} == {
+        ("east", "us-east-1"), ("west", "eu-west-1")}
+    _, only = findings_of(run, "--region", "eu-west-1")
+    assert {f["secret"] for f in only["findings"]} == {"west"}
