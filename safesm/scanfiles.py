@@ -18,7 +18,7 @@ import subprocess
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from .config import home_dir, xdg_dir
+from .config import xdg_dir
 
 MAX_BYTES = 5 * 1024 * 1024
 KEY_FILE = "safesm-scan.key"
@@ -147,7 +147,3 @@ def fingerprint_key(path: str, environ: Mapping[str, str]) -> bytes:
 def keyed_hash(key: bytes, value: bytes) -> str:
     """A keyed HMAC: unlike a bare hash, no dictionary of likely values reverses it."""
     return "hmac-sha256:" + hmac.new(key, value, hashlib.sha256).hexdigest()[:32]
-
-
-__all__ = ["Walk", "files", "fingerprint_key", "keyed_hash", "git_dir", "home_dir",
-           "is_binary"]
