@@ -61,6 +61,13 @@ COMMANDS: dict[str, tuple[str, str]] = {
                "Change NAME's description, KMS key or tags without writing a new value."),
     "edit": ("safesm.commands.edit:edit",
              "Edit secret NAME in $VISUAL/$EDITOR, from a private file in memory."),
+    "audit": ("safesm.commands.audit:audit",
+              "Check every secret's rotation, use, tags, policies, keys and replicas (never "
+              "values)."),
+    "trail": ("safesm.commands.trail:trail",
+              "Show who read or changed secret NAME (or any secret), from CloudTrail."),
+    "scan": ("safesm.commands.scan:scan",
+             "Find hardcoded secrets in files (default: the current directory); exit 8 if any."),
 }
 
 

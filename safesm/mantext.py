@@ -160,6 +160,34 @@ every type) but generate locally with Python's \fBsecrets\fR module.
 (exit 5 otherwise); \fBedit\fR keeps the value in a 0600 file in a 0700 directory on
 tmpfs (\fI$XDG_RUNTIME_DIR\fR or \fI/dev/shm\fR), removed however the edit ends.
 \fBupdate\fR changes description, KMS key and tags without a new version.
+.SH AUDIT, TRAIL AND SCAN
+\fBaudit\fR checks every secret without reading its value (GetSecretValue would reset
+\fBLastAccessedDate\fR): rotation off (SMA101, Security Hub SecretsManager.1), not
+rotating as scheduled or a stuck AWSPENDING (SMA102, SMA103; SecretsManager.2), unused
+(SMA104; SecretsManager.3, \fB\-\-unused\-days\fR 1\-365, default 90), not rotated or
+changed (SMA105; SecretsManager.4, \fB\-\-max\-rotation\-days\fR 1\-180, default 90),
+missing tags (SMA106; SecretsManager.5, \fB\-\-required\-tag\fR, at most 6), the
+\fBpolicy lint\fR rules, network conditions that block rotation (SMA107), a customer
+managed key not bound to Secrets Manager by \fBkms:ViaService\fR or an encryption context
+(SMA301), failed or unsynced replicas (SMA401, SMA402) and scheduled deletion (SMA501).
+Each finding gives the fix as a safesm command.
+It exits 8 when a finding is at or above \fB\-\-fail\-on\fR (default high); a check
+that could not run is reported as not evaluated, never as passed, and then the exit code
+is that error's (4 or 6).
+.PP
+\fBtrail\fR shows CloudTrail event history for a secret: time, event, caller ARN,
+source IP, user agent (safesm's own calls say \fBsafesm/\fR\fIVERSION\fR) and error code,
+with rotation and version\-deletion events flagged; at most 2 requests a second, and no
+further back than 90 days (older events: CloudTrail Lake or a trail).
+.PP
+\fBscan\fR finds hardcoded secrets in files with the detect\-secrets plugins of the
+optional \fBsafesm[scan]\fR extra (bc\-detect\-secrets), skipping \fI.git/\fR, binary,
+symlinked and gitignored files and AWS's documented example keys.
+It prints file, line, kind and a keyed HMAC fingerprint, never the value, and exits 8
+when it finds any.
+\fB\-\-migrate\fR \fIPREFIX\fR stores each value, read from the file, under
+\fIPREFIX\fR with the default policy, and never rewrites a file: git history still holds
+the values, so rotate them.
 """.strip().split("\n")
 
 SECTIONS_AFTER = r"""
@@ -192,6 +220,10 @@ endpoint, mode 0600 in 0700 directories.
 Refreshed by \fBlist\fR and, when older than five minutes, in the background by
 completion.
 Names holding control characters are not cached; bash, zsh and fish insert names quoted.
+.TP
+\fI.git/safesm\-scan.key\fR, \fI~/.local/share/safesm/safesm\-scan.key\fR
+The random key of \fBscan\fR's fingerprints, per repository (or per user outside one),
+mode 0600.
 .TP
 \fI$XDG_RUNTIME_DIR/safesm/\fR (else \fI~/.cache/safesm/\fR)
 The pending clipboard clearer's socket and lock file, mode 0700, and (under

@@ -124,3 +124,24 @@ class Metadata:
 
 
 NO_METADATA = Metadata()
+
+
+@dataclass(frozen=True)
+class KeyFacts:
+    """A KMS key as the audit sees it: its ARN, KeyManager (AWS or CUSTOMER), and the key
+    policy text of a customer managed key."""
+
+    arn: str
+    manager: str
+    policy: str | None = None
+
+
+@dataclass(frozen=True)
+class ScanFinding:
+    """A hardcoded secret found by `safesm scan`: where and what kind, never the value; the
+    fingerprint is a keyed HMAC of it (the key is per repository)."""
+
+    path: str
+    line: int
+    kind: str
+    fingerprint: str

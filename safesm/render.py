@@ -149,3 +149,9 @@ def findings(items: Sequence[Finding]) -> str:
 def lines(text: str) -> str:
     """Several lines, each made printable (the newlines between them kept)."""
     return "\n".join(printable(line) for line in text.split("\n"))
+
+
+def progress_line(done: int, total: int, what: str, width: int = 30) -> str:
+    """`[#########.........]  120/2000 secrets` for a terminal's status line."""
+    filled = width * done // total if total else width
+    return f"[{'#' * filled}{'.' * (width - filled)}] {done:>{len(str(total))}}/{total} {what}"

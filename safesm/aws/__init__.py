@@ -7,7 +7,7 @@ identity.py   STS caller identity
 rotation.py   RotateSecret, CancelRotateSecret
 replication.py  replicas: add, remove, promote (in the replica's Region)
 lambdas.py    a rotation Lambda's execution role
-regional.py   clients for other services and Regions, with the same credentials
+
 store.py      SecretStore: all of the above over one client
 credcache.py  the keyring-backed MFA / assume-role session cache
 """

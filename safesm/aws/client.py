@@ -27,6 +27,8 @@ from .progress import SlowCallNotice
 T = TypeVar("T")
 Notify = Callable[[str], None]
 USER_AGENT = f"safesm/{__version__}"
+_AWS_HOSTS = (".amazonaws.com", ".amazonaws.com.cn", ".api.aws", ".c2s.ic.gov",
+              ".sc2s.sgov.gov")
 
 
 def _stderr(message: str) -> None:
@@ -66,6 +68,7 @@ class Connection:
         self._slow: SlowCallNotice | None = None
         if progress is not None:
             self._slow = SlowCallNotice(progress, lambda: self.endpoint, self.timeouts[2])
+        self._siblings: dict[str, Any] = {}
 
     @property
     def client(self) -> Any:
@@ -113,6 +116,39 @@ class Connection:
         return Config(connect_timeout=connect_timeout, read_timeout=read_timeout,
                       retries={"mode": "standard", "total_max_attempts": max_attempts},
                       user_agent_extra=USER_AGENT)
+
+    def _sibling_endpoint(self) -> str | None:
+        """A local emulator (moto, LocalStack) serves every service on the Secrets Manager
+        endpoint; a real AWS endpoint (e.g. a VPC endpoint) does not, so then botocore
+        decides (AWS_ENDPOINT_URL_<SERVICE>, AWS_ENDPOINT_URL, the profile, the default)."""
+        from urllib.parse import urlparse
+
+        url = self.settings.endpoint_url
+        host = (urlparse(url).hostname or "") if url else ""
+        return url if host and not host.endswith(_AWS_HOSTS) else None
+
+    def sibling_client(self, service: str, region: str | None = None) -> Any:
+        """Another service's client (STS, KMS, CloudTrail, Lambda), or Secrets Manager in
+        another Region (a replica's), with the Secrets Manager client's own credentials,
+        timeouts and user agent, so a profile's MFA or SSO step is never asked for twice.
+        Made once per service and Region."""
+        key = f"{service}@{region or ''}"
+        if key not in self._siblings:
+            import botocore.session
+
+            sm = self.client
+            get_credentials = getattr(sm, "_get_credentials", None)  # botocore >= 1.31
+            creds = get_credentials() if get_credentials else sm._request_signer._credentials
+            frozen = creds.get_frozen_credentials() if creds is not None else None
+            with self.translate():
+                self._siblings[key] = botocore.session.Session(
+                    profile=self.settings.profile).create_client(
+                    service, region_name=region or sm.meta.region_name,
+                    endpoint_url=self._sibling_endpoint(), config=self.client_config(),
+                    aws_access_key_id=frozen.access_key if frozen else None,
+                    aws_secret_access_key=frozen.secret_key if frozen else None,
+                    aws_session_token=frozen.token if frozen else None)
+        return self._siblings[key]
 
     @property
     def endpoint(self) -> str | None:

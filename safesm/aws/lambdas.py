@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .. import errors
-from .regional import RegionalClients
+from .client import Connection
 
 _NEEDS = ("Reading the rotation Lambda's execution role needs lambda:GetFunctionConfiguration "
           "on the function.")
@@ -15,12 +15,12 @@ def _region(function_arn: str) -> str | None:
     return parts[3] if len(parts) > 3 and parts[3] else None
 
 
-class LambdaCalls(RegionalClients):
+class LambdaCalls(Connection):
     def function_role(self, function_arn: str) -> str:
         """The ARN of the role the function runs as (and calls Secrets Manager as)."""
         try:
             with self.translate():
-                client = self.client_for("lambda", _region(function_arn))
+                client = self.sibling_client("lambda", _region(function_arn))
                 config = client.get_function_configuration(FunctionName=function_arn)
         except errors.NotFoundError:
             raise errors.NotFoundError("the rotation Lambda function was not found.",

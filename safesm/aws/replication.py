@@ -6,10 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from ..models import Replica
-from .regional import RegionalClients
+from .client import Connection
 
 
-class ReplicationCalls(RegionalClients):
+class ReplicationCalls(Connection):
     def replicate(self, name: str, regions: list[tuple[str, str | None]],
                   overwrite: bool = False) -> tuple[Replica, ...]:
         """ReplicateSecretToRegions; every Region's status afterwards."""
@@ -28,7 +28,7 @@ class ReplicationCalls(RegionalClients):
     def stop_replication(self, name: str, region: str) -> str:
         """Make the replica in `region` a standalone secret; its ARN."""
         with self.translate(name):
-            resp = self.client_for("secretsmanager", region).stop_replication_to_replica(
+            resp = self.sibling_client("secretsmanager", region).stop_replication_to_replica(
                 SecretId=name)
         return str(resp.get("ARN", ""))
 

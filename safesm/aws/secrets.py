@@ -59,7 +59,8 @@ def _rotation_fields(d: dict[str, Any]) -> dict[str, Any]:
 
 
 def info_from(d: dict[str, Any]) -> SecretInfo:
-    stages = d.get("VersionIdsToStages", {}) or {}
+    """DescribeSecret's answer, or one ListSecrets entry (its stages key differs)."""
+    stages = d.get("VersionIdsToStages") or d.get("SecretVersionsToStages") or {}
     return SecretInfo(
         **_summary_fields(d),
         created=d.get("CreatedDate"),

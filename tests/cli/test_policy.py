@@ -525,7 +525,7 @@ def test_sts_endpoint_choice(endpoint, sts):
     from safesm.aws.store import SecretStore
     from safesm.config import Settings
 
-    assert SecretStore(Settings(endpoint_url=endpoint))._sts_endpoint() == sts
+    assert SecretStore(Settings(endpoint_url=endpoint))._sibling_endpoint() == sts
 
 
 # conditions every caller meets, and safesm's deny statements taken apart (issue 18) ------

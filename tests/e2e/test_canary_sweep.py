@@ -11,7 +11,7 @@ appear in:
   (clipboard helpers, the detached clearer, the name-cache refresher);
 - any file under the test's HOME or TMPDIR (history files are scrubbed by then);
 - the clipboard once the clearer is done.
-Add each new value-touching command here as it lands.
+Add each new value-touching command here as it lands (audit, trail and scan included).
 """
 
 from __future__ import annotations
@@ -201,6 +201,19 @@ def test_canary_sweep(aws, sm, safesm_bin, canary, terminal, tmp_path, xserver, 
     s.pipe("--debug", "rotation", "show", "life", "--json")
     s.pipe("put", "gen", "--generate")
     s.pipe("generate", "--exclude-chars", canary[:8], prints=False)
+    # audit, trail, scan: metadata and events only; scan and --migrate never show a value
+    s.pipe("--debug", "audit", "--format", "sarif")
+    s.pipe("audit", "--format", "csv")
+    s.pipe("--debug", "trail", "p/file", "--json")
+    s.pipe("trail", "--kind", "read")
+    repo = outside / "repo"
+    repo.mkdir()
+    (repo / "settings.py").write_text(f'DATABASE_URL = "postgres://app:{canary}@db/app"\n')
+    s.pipe("scan", str(repo), code=8)
+    s.pipe("scan", str(repo), "--format", "sarif", code=8)
+    s.pipe("--debug", "scan", str(repo), "--migrate", "moved/", code=8)
+    moved = sm.list_secrets(Filters=[{"Key": "name", "Values": ["moved/"]}])["SecretList"]
+    assert [sm.get_secret_value(SecretId=m["Name"])["SecretString"] for m in moved] == [canary]
 
     # nothing left behind on disk, in the clipboard, or in a live process
     time.sleep(0.2)
