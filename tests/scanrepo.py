@@ -11,7 +11,6 @@ import random
 import string
 from pathlib import Path
 
-
 _RANDOM = random.Random(20261130)  # noqa: S311 - test data, not a secret
 
 
