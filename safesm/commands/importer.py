@@ -24,7 +24,8 @@ VERBS = {"create": ("created", "would create"), "update": ("updated", "would upd
 @command("import")
 @click.argument("path", metavar="FILE", type=click.Path(dir_okay=False))
 @prefix_option("One secret per key: PATH/KEY.")
-@click.option("--into", metavar="NAME", callback=_check_name, shell_complete=_complete_name,
+@click.option("--into", metavar="NAME", shell_complete=_complete_name,
+              callback=lambda c, p, v: None if v is None else _check_name(c, p, v),
               help="One JSON secret NAME holding every key.")
 @click.option("--format", "fmt", type=click.Choice(("dotenv", "json")),
               help="The file's format (default: json for *.json, else dotenv).")

@@ -56,9 +56,10 @@ class Masker:
             return b"".join(out)
 
     def flush(self) -> bytes:
-        """Let held bytes through (they are no whole value: only the start of one)."""
+        """Let held bytes through: the start of a value stays as it is, but a whole
+        value held because it might have been the start of a longer one is masked."""
         out, self.pending = self.pending, b""
-        return out
+        return self._pattern.sub(self.marker, out) if self._pattern is not None else out
 
     def _held_from(self, buf: bytes, pos: int) -> int:
         """Where the longest tail of buf[pos:] that is a proper prefix of a value starts."""

@@ -98,7 +98,7 @@ def parse_mapping(text: str) -> Mapping_ | None:
 def derive_name(text: str) -> str | None:
     """A variable name for a key or the rest of a secret name: upper case, every character
     outside [A-Za-z0-9_] made `_`; None when the result is still not a valid name."""
-    name = re.sub(r"[^A-Za-z0-9_]", "_", text.upper())
+    name = re.sub(r"[^A-Za-z0-9_]", "_", text).upper()
     return name if VAR_RE.fullmatch(name) else None
 
 
