@@ -25,7 +25,7 @@ def test_benchmark_smoke(tmp_path):
     report = json.loads(out.read_text())
     assert report["cpus"] and report["python"]
     names = [sc["name"] for sc in report["scenarios"]]
-    assert names == ["get", "put", "help", "complete", "list 6", "get 2 names"]
+    assert names == ["get", "put", "help", "complete", "list 6", "get 2 names", "exec 2 vars"]
     for sc in report["scenarios"]:
         for stats in sc["results"].values():
             assert stats["failures"] == 0 and stats["wall_median"] > 0
