@@ -77,6 +77,9 @@ def _summary(rt: Runtime, planned: Sequence[Planned]) -> None:
     counts = {a: sum(1 for p in planned if p.action == a) for a in VERBS}
     rt.notice(f"Imported: {counts['create']} created, {counts['update']} updated, "
               f"{counts['skip']} skipped.")
+    if counts["create"]:
+        rt.notice("Each new secret has the default resource policy (`safesm policy show NAME`; "
+                  "`safesm policy grant NAME` widens it).")
     rt.warn("the file you imported still holds these values in plain text: delete it "
             "(`shred -u FILE`) and rotate the values, since they were on disk unencrypted.")
 

@@ -182,7 +182,7 @@ def resolve(found: Sequence[Variable], inherited: Collection[str] = (),
                     f"{group[1].origin.describe()}; nothing was run.", _OVERRIDE_HINT)
             if name in inherited:
                 raise ConflictError(
-                    f"{name} ({group[0].origin.describe()}) is already set in the "
+                    f"{name}, from {group[0].origin.describe()}, is already set in the "
                     "environment; nothing was run.",
                     "Pass --override to replace it, or --pristine to start from a clean "
                     "environment.")
