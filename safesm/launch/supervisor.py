@@ -27,6 +27,7 @@ import subprocess
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from ..errors import CannotRun
 from .masker import Masker
 from .process import Restore, die_with_parent
 
@@ -156,10 +157,20 @@ def _raw_stdin(wiring: Wiring) -> Iterator[None]:
 def supervise(executable: str, argv: Sequence[str], env: Mapping[str, str],
               values: Sequence[bytes], restore: Restore) -> int:
     """Run the command with its output masked; its exit code (128+N for signal N)."""
-    wiring = Wiring.make()
+    try:
+        wiring = Wiring.make()
+    except OSError as exc:
+        raise CannotRun(f"--mask could not set up a terminal or pipes for the command "
+                        f"({exc.strerror}); nothing was run.") from None
     with _signals() as wake, _raw_stdin(wiring):
-        proc = _start(executable, argv, env, wiring, restore)
-        wiring.close_child_ends()
+        try:
+            proc = _start(executable, argv, env, wiring, restore)
+        except (OSError, subprocess.SubprocessError) as exc:
+            raise CannotRun(f"the command could not be run "
+                            f"({getattr(exc, 'strerror', None) or 'exec failed'}); nothing "
+                            "was run.") from None
+        finally:
+            wiring.close_child_ends()
         Pump(wiring, proc, wake, values).run()
     code = proc.wait()
     return 128 - code if code < 0 else code
@@ -229,7 +240,10 @@ class Pump:
             os.close(fd)  # a closed reader: the command gets EPIPE, as with a plain pipe
 
     def _typed(self) -> None:
-        data = os.read(0, CHUNK)
+        try:
+            data = os.read(0, CHUNK)
+        except OSError:  # the terminal hung up
+            data = b""
         if not data or self.wiring.master is None:
             self.selector.unregister(0)
             return
@@ -269,10 +283,10 @@ def _write(fd: int, data: bytes) -> bool:
     while view:
         try:
             view = view[os.write(fd, view):]
-        except BrokenPipeError:
-            return False
         except BlockingIOError:  # someone made the stream non-blocking: wait until it drains
             import select
 
             select.select([], [fd], [])
+        except OSError:  # the reader went away (EPIPE), or the stream is closed
+            return False
     return True

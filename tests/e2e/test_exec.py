@@ -66,6 +66,16 @@ def test_killed_by_a_signal_is_128_plus_n(safesm_bin, token, mode, sig):
     assert f"status={128 + sig}".encode() in r.stdout, r.stderr
 
 
+@pytest.mark.parametrize("mode", MODES)
+def test_a_file_the_system_cannot_run_is_126(safesm_bin, token, mode, tmp_path):
+    garbage = tmp_path / "not-a-program"
+    garbage.write_bytes(b"\x00\x01 no interpreter, no ELF header")
+    garbage.chmod(0o755)
+    r = run(safesm_bin, "exec", *mode, "-e", "T=app/token", "--", str(garbage))
+    assert r.returncode == 126 and b"could not be run" in r.stderr
+    assert b"Traceback" not in r.stderr and token.encode() not in r.stderr
+
+
 # signals through a real terminal ---------------------------------------------------------
 
 
