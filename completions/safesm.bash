@@ -2,7 +2,7 @@ _safesm_completion() {
     local IFS=$'\n'
     local response
 
-    response=$(env COMP_WORDS="${COMP_WORDS[*]}" COMP_CWORD=$COMP_CWORD _SAFESM_COMPLETE=bash_complete $1)
+    response=$(env COMP_LINE="$COMP_LINE" COMP_POINT="$COMP_POINT" COMP_WORDS="${COMP_WORDS[*]}" COMP_CWORD=$COMP_CWORD _SAFESM_COMPLETE=bash_complete $1)
 
     while IFS= read -r completion; do
         [[ -z $completion ]] && continue

@@ -17,7 +17,15 @@ import click
 
 from . import __version__
 from .commands._common import SafesmGroupBase
-from .errors import HISTORY_HINT, ArgvValueError, ExitCode, SafesmError, Terminated, UsageError
+from .errors import (
+    HISTORY_HINT,
+    ArgvValueError,
+    CommandExited,
+    ExitCode,
+    SafesmError,
+    Terminated,
+    UsageError,
+)
 from .values import VALUE_OPTIONS
 
 # name -> (module:attribute, one-line help). The help is here so that `safesm --help`
@@ -68,6 +76,14 @@ COMMANDS: dict[str, tuple[str, str]] = {
               "Show who read or changed secret NAME (or any secret), from CloudTrail."),
     "scan": ("safesm.commands.scan:scan",
              "Find hardcoded secrets in files (default: the current directory); exit 8 if any."),
+    "exec": ("safesm.commands.exec:exec_cmd",
+             "Run COMMAND with secrets in its environment, and nowhere else."),
+    "env": ("safesm.commands.env:env_cmd",
+            "Write secrets as variables: dotenv, shell, JSON or GitHub Actions."),
+    "inject": ("safesm.commands.inject:inject",
+               "Fill {{ sm://NAME#FIELD }} references in a template with secret values."),
+    "import": ("safesm.commands.importer:import_cmd",
+               "Move a .env or flat JSON file into Secrets Manager."),
 }
 
 
@@ -123,7 +139,8 @@ class SafesmGroup(SafesmGroupBase):
              **extra: Any) -> NoReturn:
         args = sys.argv[1:] if args is None else list(args)
         extra.pop("standalone_mode", None)
-        os.umask(0o077)  # every file safesm writes is private
+        self.user_umask = os.umask(0o077)  # every file safesm writes is private (exec
+        # gives the command the umask it would have had)
         previous = _handle_sigterm()
         if os.environ.get("_SAFESM_COMPLETE"):
             from .complete import register_shells
@@ -244,6 +261,8 @@ def run(invoke: Callable[[], Any], args: list[str]) -> int:
     except Terminated:
         click.echo("safesm: terminated.", err=True)
         return ExitCode.TERMINATED
+    except CommandExited as exc:  # exec --mask: the command's own exit code
+        return exc.code
     except BrokenPipeError:
         return ExitCode.OK
     except Exception as exc:  # a bug: show where, never the message (it may hold a value)

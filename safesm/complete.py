@@ -38,6 +38,20 @@ def secret_names(ctx: click.Context, param: click.Parameter, incomplete: str) ->
         return []
 
 
+def mapping_names(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
+    """`-e VAR=NAME`: secret names once the `=` is typed."""
+    var, sep, rest = incomplete.partition("=")
+    if not sep:
+        return []
+    return [CompletionItem(f"{var}={item.value}") for item in secret_names(ctx, param, rest)]
+
+
+def secret_prefixes(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
+    """`--prefix`: the folders of cached names (the parts ending in '/')."""
+    return [item for item in secret_names(ctx, param, incomplete)
+            if str(item.value).endswith("/")]
+
+
 def _profile_names(env: Mapping[str, str]) -> set[str]:
     import configparser
 
@@ -91,28 +105,61 @@ def _patched(template: str, old: str, new: str) -> str:
     return template.replace(old, new)
 
 
+WORDBREAKS = "=:"  # in bash's default COMP_WORDBREAKS, and in `-e VAR=NAME` or an ARN
+
+
 class SafesmBash(BashComplete):
     """click's bash script, plus: each candidate is inserted quoted (printf %q), as zsh and
     fish do, so a name holding `$(...)`, backquotes, `;` or glob characters is text on the
     command line and never runs on Enter; lines are read without word splitting, globbing
-    or backslash processing; and no space after a name segment ending in '/'."""
+    or backslash processing; no space after a name segment ending in '/'; and words read
+    from the line itself. bash splits `-e DB=db/` into `DB`, `=`, `db/` (COMP_WORDS breaks
+    at COMP_WORDBREAKS); click would then see `=` as an argument. The script also passes
+    COMP_LINE and COMP_POINT, the words are split from them as the shell would, and each
+    answer loses what bash keeps before the break (`DB=`)."""
 
     source_template = _patched(
         _patched(
             _patched(
-                _patched(BashComplete.source_template,
-                         "    for completion in $response; do\n",
-                         "    while IFS= read -r completion; do\n"
-                         "        [[ -z $completion ]] && continue\n"),
-                "        IFS=',' read type value <<< \"$completion\"\n",
-                "        IFS=',' read -r type value <<< \"$completion\"\n"),
-            "    done\n",
-            "    done <<< \"$response\"\n"),
-        "            COMPREPLY+=($value)\n",
-        "            [[ $value == */ ]] && compopt -o nospace\n"
-        "            printf -v value '%%q' \"$value\"\n"
-        "            COMPREPLY+=(\"$value\")\n",
+                _patched(
+                    _patched(BashComplete.source_template,
+                             "    for completion in $response; do\n",
+                             "    while IFS= read -r completion; do\n"
+                             "        [[ -z $completion ]] && continue\n"),
+                    "        IFS=',' read type value <<< \"$completion\"\n",
+                    "        IFS=',' read -r type value <<< \"$completion\"\n"),
+                "    done\n",
+                "    done <<< \"$response\"\n"),
+            "            COMPREPLY+=($value)\n",
+            "            [[ $value == */ ]] && compopt -o nospace\n"
+            "            printf -v value '%%q' \"$value\"\n"
+            "            COMPREPLY+=(\"$value\")\n",
+        ),
+        "response=$(env COMP_WORDS=",
+        'response=$(env COMP_LINE="$COMP_LINE" COMP_POINT="$COMP_POINT" COMP_WORDS=',
     )
+
+    def get_completion_args(self) -> tuple[list[str], str]:
+        line, point = os.environ.get("COMP_LINE"), os.environ.get("COMP_POINT", "")
+        if not line or not point.isdigit():
+            return super().get_completion_args()
+        from click.shell_completion import split_arg_string
+
+        before = line[: int(point)]
+        words = split_arg_string(before)
+        if not words or before[-1:].isspace():
+            return words[1:], ""
+        return words[1:-1], words[-1]
+
+    def complete(self) -> str:
+        args, incomplete = self.get_completion_args()
+        cut = max(incomplete.rfind(c) for c in WORDBREAKS) + 1
+        if not os.environ.get("COMP_LINE"):
+            cut = 0
+        items = self.get_completions(args, incomplete)
+        return "\n".join(self.format_completion(CompletionItem(str(i.value)[cut:], type=i.type,
+                                                               help=i.help))
+                         for i in items)
 
 
 class SafesmZsh(ZshComplete):

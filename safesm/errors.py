@@ -25,6 +25,8 @@ class ExitCode(enum.IntEnum):
     INVALID_VALUE = 7
     POLICY = 8
     CLIPBOARD = 9
+    CANNOT_RUN = 126
+    COMMAND_NOT_FOUND = 127
     INTERRUPTED = 130
     TERMINATED = 143
 
@@ -45,6 +47,8 @@ EXIT_CODE_MEANINGS: dict[ExitCode, str] = {
     "rotation Lambda, or lint findings at or above --fail-on; findings of history scan, "
     "scan, or audit at or above --fail-on",
     ExitCode.CLIPBOARD: "clipboard unavailable",
+    ExitCode.CANNOT_RUN: "exec: the command was found but could not be run (as env(1))",
+    ExitCode.COMMAND_NOT_FOUND: "exec: the command was not found (as env(1))",
     ExitCode.INTERRUPTED: "interrupted (Ctrl-C)",
     ExitCode.TERMINATED: "terminated (SIGTERM)",
 }
@@ -112,6 +116,16 @@ class ClipboardError(SafesmError):
     exit_code: ClassVar[ExitCode] = ExitCode.CLIPBOARD
 
 
+class CannotRun(SafesmError):
+    """`exec`: the command exists but could not be started (not executable, bad format)."""
+
+    exit_code: ClassVar[ExitCode] = ExitCode.CANNOT_RUN
+
+
+class CommandNotFound(SafesmError):
+    exit_code: ClassVar[ExitCode] = ExitCode.COMMAND_NOT_FOUND
+
+
 class InterruptedError_(SafesmError):
     exit_code: ClassVar[ExitCode] = ExitCode.INTERRUPTED
 
@@ -142,6 +156,15 @@ class Terminated(BaseException):  # noqa: N818 (a signal, like KeyboardInterrupt
     """SIGTERM arrived. Raised from the signal handler so that the stack unwinds as for
     Ctrl-C (finally blocks remove temporary files) and cli.run() exits 143 in one line.
     A BaseException, so that no `except Exception` on the way can swallow it."""
+
+
+class CommandExited(BaseException):  # noqa: N818 (an outcome, not an error)
+    """`exec --mask`: the command has ended, and safesm exits with its exit code (128+N
+    when signal N ended it). Not an error: cli.run turns it into that code."""
+
+    def __init__(self, code: int) -> None:
+        super().__init__(code)
+        self.code = code
 
 
 HISTORY_HINT = (

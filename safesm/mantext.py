@@ -188,6 +188,66 @@ when it finds any.
 \fB\-\-migrate\fR \fIPREFIX\fR stores each value, read from the file, under
 \fIPREFIX\fR with the default policy, and never rewrites a file: git history still holds
 the values, so rotate them.
+.SH PROGRAMS
+\fBexec\fR, \fBenv\fR, \fBinject\fR and \fBimport\fR hand values to programs and bring
+\fI.env\fR files in.
+.PP
+\fBSources\fR (\fBexec\fR and \fBenv\fR, each repeatable):
+\fB\-e\fR \fIVAR\fR\fB=\fR\fINAME\fR sets \fIVAR\fR to a secret,
+\fB\-e\fR \fIVAR\fR\fB=\fR\fINAME\fR\fB#\fR\fIFIELD\fR to one field of a JSON secret;
+\fB\-\-from\fR \fINAME\fR sets one variable per top\-level key of a JSON secret;
+\fB\-\-prefix\fR \fIPATH/\fR one variable per secret under \fIPATH/\fR, named after the
+rest of its name.
+Derived names are upper case with every character outside \fB[A\-Za\-z0\-9_]\fR made
+\fB_\fR; one that still is not a valid name is an error naming the secret (exit 2).
+Two sources for one variable, or a source for a variable the command would inherit,
+exit 5 naming both, unless \fB\-\-override\fR: then \fB\-e\fR beats \fB\-\-from\fR beats
+\fB\-\-prefix\fR, and a later option beats an earlier one.
+.PP
+Every value is read before anything runs, with BatchGetSecretValue in calls of at most
+20 ids; any failure exits with \fBsafesm\fR's own code and nothing runs.
+A binary secret, or a value holding a NUL character, cannot be a variable (exit 7).
+.PP
+\fBexec\fR looks the command up in \fBPATH\fR first (not found: 127, not executable:
+126), then replaces itself with it (\fBexecve\fR): the exit code, signals and terminal
+are the command's own, and it gets back the umask, core\-dump limit and SIGPIPE handling
+\fBsafesm\fR changed for itself.
+The values are in its environment only.
+\fBAWS_ACCESS_KEY_ID\fR, \fBAWS_SECRET_ACCESS_KEY\fR, \fBAWS_SESSION_TOKEN\fR and
+\fBAWS_SECURITY_TOKEN\fR are not passed on unless \fB\-\-keep\-aws\-credentials\fR.
+\fB\-\-pristine\fR passes on only \fBPATH\fR, \fBHOME\fR, \fBUSER\fR, \fBLOGNAME\fR,
+\fBSHELL\fR, \fBTERM\fR, \fBLANG\fR, \fBLANGUAGE\fR, \fBLC_*\fR, \fBTZ\fR and
+\fBTMPDIR\fR.
+The command's environment holds \fBSAFESM_EXEC=1\fR; a \fBsafesm exec\fR inside it
+refuses (exit 2) unless \fB\-\-nested\fR.
+.PP
+\fBexec \-\-mask\fR keeps a supervisor that shows the command's output with every
+injected value replaced by \fB****\fR.
+Standard streams that are a terminal become a pty for the command (colours stay; what
+you type goes to it), the others stay pipes.
+INT, TERM, HUP, QUIT, USR1 and USR2 are forwarded to the command's process group, WINCH
+resizes its pty; the command gets SIGKILL if the supervisor dies (Linux); the exit code
+is the command's, or 128+N for signal N.
+Values shorter than 4 characters are not masked.
+.PP
+\fBenv \-\-format\fR \fBdotenv\fR writes \fINAME\fR\fB="..."\fR with backslash escapes
+(read with interpolation off), \fBshell\fR writes \fBexport\fR \fINAME\fR\fB='...'\fR,
+\fBjson\fR one object, \fBgithub\-actions\fR the \fB$GITHUB_ENV\fR heredoc form on
+standard output and \fB::add\-mask::\fR for every line of every value on standard error.
+.PP
+\fBinject\fR replaces \fB{{ sm://\fR\fINAME\fR\fB }}\fR and
+\fB{{ sm://\fR\fINAME\fR\fB#\fR\fIFIELD\fR\fB }}\fR and nothing else; a reference that
+does not parse or resolve is reported with its line and column, and nothing is written.
+.PP
+\fBenv\fR and \fBinject\fR refuse a terminal without \fB\-\-print\fR; \fB\-o\fR
+\fIFILE\fR is created 0600 through a temporary file in the same directory and a rename,
+and an existing file is replaced only with \fB\-\-force\fR (exit 5).
+.PP
+\fBimport\fR reads a \fI.env\fR file as python\-dotenv does (without expanding
+\fB${VAR}\fR) or a flat JSON object, checks everything before the first write, reports
+problems by line number and never by content, skips existing secrets unless
+\fB\-\-force\fR, creates new ones as \fBput\fR does (with the default policy), and
+reminds you that the plaintext file still holds the values.
 """.strip().split("\n")
 
 SECTIONS_AFTER = r"""
@@ -207,6 +267,9 @@ Where the configuration file and the name cache live.
 .TP
 \fBSAFESM_CLIP_TIME\fR
 Seconds before the clipboard is restored (default 45; 0 never clears).
+.TP
+\fBSAFESM_EXEC\fR
+Set to 1 (never a value) in the environment of a command \fBsafesm exec\fR runs.
 .SH FILES
 .TP
 \fI~/.config/safesm/config.toml\fR
@@ -252,11 +315,20 @@ $ openssl rand \-base64 32 | safesm put db/prod \-\-force
 .fi
 .RE
 .PP
-Feed one field of a JSON secret to a program:
+Give one field of a JSON secret to a program, in its environment only:
 .PP
 .RS
 .nf
-$ safesm get db/prod \-\-field password | psql "host=db user=app" \-f query.sql
+$ safesm exec \-e PGPASSWORD=db/prod#password \-\- psql \-h db.example.com \-U app
+.fi
+.RE
+.PP
+Write a private \fI.env\fR file, or fill in a template:
+.PP
+.RS
+.nf
+$ safesm env \-\-prefix app/prod/ \-o .env
+$ safesm inject \-i config.yaml.tmpl \-o config.yaml
 .fi
 .RE
 .PP

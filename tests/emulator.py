@@ -86,6 +86,7 @@ def install_extensions() -> None:
     __import__("emulator_iam").install()  # tests/ is on sys.path when run as a script
     __import__("importlib").import_module((__package__ + "." if __package__ else "") + "emulator_lifecycle").install(check_targets)  # noqa: E501
     __import__("emulator_monitoring").install()  # CloudTrail events, LastAccessedDate
+    __import__("emulator_batch").install()  # BatchGetSecretValue's 20-id limit
 
 
 # Resource policies: moto stores any text and lacks ValidateResourcePolicy. AWS checks

@@ -115,11 +115,13 @@ class SecretCalls(Connection):
         value = self.redactor.remember(_value_from(resp))
         return VersionedValue(value, str(resp.get("VersionId", "")))
 
-    def get_values(self, names: list[str]) -> list[SecretValue]:
+    def get_values(self, names: list[str], labels: list[str] | None = None
+                   ) -> list[SecretValue]:
         """Several values in as few calls as possible (BatchGetSecretValue, 20 per call).
 
-        All or nothing: if any id fails, raise naming its position, never the id itself
-        (an id typed by mistake may be a value).
+        All or nothing: if any id fails, raise naming it by `labels[i]` (default: its
+        position on the command line), never the id itself (an id typed by mistake may
+        be a value).
         """
         found: dict[str, SecretValue] = {}
         for start in range(0, len(names), BATCH_SIZE):
@@ -128,15 +130,27 @@ class SecretCalls(Connection):
                 resp = self.client.batch_get_secret_value(SecretIdList=chunk)
             for err in resp.get("Errors", []):
                 failed = err.get("SecretId", "")
-                where = (f"secret #{chunk.index(failed) + start + 1} on the command line"
-                         if failed in chunk else "one of the secrets named")
+                where = "one of the secrets named"
+                if failed in chunk:
+                    index = chunk.index(failed) + start
+                    where = (labels[index] if labels else
+                             f"secret #{index + 1} on the command line")
                 raise errors.from_aws_code(err.get("ErrorCode", ""), err.get("Message", ""),
                                            where)
             for item in resp.get("SecretValues", []):
                 value = self.redactor.remember(_value_from(item))
                 found[item["Name"]] = found[item["ARN"]] = value
         # an id that is neither the Name nor the full ARN (a partial ARN): ask singly
-        return [found[n] if n in found else self.get_value(n) for n in names]
+        return [found[n] if n in found else self._get_single(n, labels[i] if labels else None)
+                for i, n in enumerate(names)]
+
+    def _get_single(self, name: str, label: str | None) -> SecretValue:
+        try:
+            return self.get_value(name)
+        except errors.NotFoundError as err:
+            if not label:
+                raise
+            raise errors.NotFoundError(f"{label} was not found.", err.hint) from None
 
     def stages(self, name: str) -> dict[str, tuple[str, ...]]:
         """VersionId -> staging labels, for the versions that hold a label (DescribeSecret)."""

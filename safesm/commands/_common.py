@@ -14,6 +14,7 @@ from ..values import check_name, check_secret_id
 
 if TYPE_CHECKING:
     from ..ops.generate import PasswordRules
+    from ..ops.sources import Sources
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -217,3 +218,96 @@ def password_rules(params: dict[str, Any]) -> PasswordRules:
                           params["include_space"], not params["no_require_each_type"])
     check(rules)
     return rules
+# exec and env: where variables come from ------------------------------------------------
+
+
+def _complete_mapping(ctx: click.Context, param: click.Parameter, incomplete: str) -> Any:
+    """`-e VAR=` completes secret names after the `=`."""
+    from ..complete import mapping_names
+
+    return mapping_names(ctx, param, incomplete)
+
+
+def _complete_prefix(ctx: click.Context, param: click.Parameter, incomplete: str) -> Any:
+    from ..complete import secret_prefixes
+
+    return secret_prefixes(ctx, param, incomplete)
+
+
+def _is_mapping(text: str) -> bool:
+    from ..ops.sources import parse_mapping
+
+    return parse_mapping(text) is not None
+
+
+def _is_prefix(text: str) -> bool:
+    from ..ops.sources import folder
+    from ..values import NAME_RE
+
+    return bool(text) and bool(NAME_RE.fullmatch(folder(text)))
+
+
+def prefix_option(help_text: str, multiple: bool = False) -> Callable[[F], F]:
+    return click.option("--prefix", "prefixes" if multiple else "prefix", multiple=multiple,
+                        metavar="PATH/", help=help_text, shell_complete=_complete_prefix,
+                        callback=validated(_is_prefix, "a secret name prefix such as app/prod/"))
+
+
+def source_options(func: F) -> F:
+    """-e VAR=NAME[#FIELD], --from NAME, --prefix PATH/ and --override (exec, env)."""
+    from ..ops.sources import MAPPING_FORM
+
+    for decorator in reversed((
+        click.option("-e", "mappings", multiple=True, metavar="VAR=NAME[#FIELD]",
+                     callback=validated(_is_mapping, MAPPING_FORM),
+                     shell_complete=_complete_mapping,
+                     help="Set VAR to secret NAME, or to one FIELD of a JSON secret "
+                          "(repeatable)."),
+        click.option("--from", "froms", multiple=True, metavar="NAME", callback=_check_names,
+                     shell_complete=_complete_name,
+                     help="Set one variable per top-level key of JSON secret NAME "
+                          "(repeatable)."),
+        prefix_option("Set one variable per secret under PATH/, named after the rest of its "
+                      "name (repeatable).", multiple=True),
+        click.option("--override", is_flag=True,
+                     help="Let a later or more specific source replace a variable instead "
+                          "of refusing (-e beats --from beats --prefix)."),
+    )):
+        func = decorator(func)
+    return func
+
+
+def sources_of(mappings: tuple[str, ...], froms: tuple[str, ...],
+               prefixes: tuple[str, ...]) -> Sources:
+    """The parsed sources (checked by the option callbacks); at least one is needed."""
+    from ..errors import UsageError
+    from ..ops.sources import Sources, parse_mapping
+
+    parsed = tuple(m for m in map(parse_mapping, mappings) if m is not None)
+    sources = Sources(parsed, froms, prefixes)
+    if not sources:
+        raise UsageError("name the secrets to use: -e VAR=NAME[#FIELD], --from NAME or "
+                         "--prefix PATH/.")
+    return sources
+
+
+def user_umask() -> int | None:
+    """The umask safesm started with (it runs with 077; a command it starts gets this)."""
+    root = click.get_current_context().find_root().command
+    umask: int | None = getattr(root, "user_umask", None)
+    return umask
+
+
+def output_options(func: F) -> F:
+    """-o FILE, --force and --print: where env and inject write values."""
+    for decorator in reversed((
+        click.option("-o", "--output", "path", metavar="FILE",
+                     type=click.Path(dir_okay=False),
+                     help="Write to FILE (created 0600 through a temporary file and a rename) "
+                          "instead of stdout."),
+        click.option("-f", "--force", is_flag=True, help="Replace FILE if it exists."),
+        click.option("--print", "to_terminal", is_flag=True,
+                     help="Write to stdout even when it is a terminal."),
+    )):
+        func = decorator(func)
+    return func

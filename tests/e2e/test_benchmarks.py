@@ -29,7 +29,8 @@ def test_benchmark_smoke(tmp_path):
     assert victim.read_text() == "keep me" and not out.is_symlink()
     assert report["cpus"] and report["python"]
     names = [sc["name"] for sc in report["scenarios"]]
-    assert names == ["get", "put", "help", "complete", "list 6", "audit 6", "get 2 names"]
+    assert names == ["get", "put", "help", "complete", "list 6", "audit 6", "get 2 names",
+                     "exec 2 vars"]
     for sc in report["scenarios"]:
         for stats in sc["results"].values():
             assert stats["failures"] == 0 and stats["wall_median"] > 0

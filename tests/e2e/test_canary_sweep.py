@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
 import sys
 import tempfile
 import time
@@ -90,6 +91,22 @@ class Sweep:
             assert self.needle not in data, (args, pid)
         self.check_our_processes(args)
         return t.screen
+
+    def exec_masked(self, *args: str) -> bytes:
+        """`exec --mask`: the value may be in the command's environment, nowhere else."""
+        proc = subprocess.Popen([self.bin, *args], stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, env=self.env)
+        watcher = ProcessWatcher(proc.pid)
+        out, err = proc.communicate(timeout=60)
+        seen = watcher.stop()
+        assert proc.returncode == 0, (args, err)
+        assert self.needle not in out + err, args
+        assert self.needle not in seen[proc.pid], args  # the supervisor
+        holders = [pid for pid, data in seen.items() if self.needle in data]
+        assert any(b"sweep-command" in seen[pid] for pid in holders), args  # the command
+        # (and what it started, e.g. its `sleep`): every process the supervisor started
+        self.check_our_processes(args)
+        return out
 
     def check_our_processes(self, args) -> None:
         """Processes that outlived the command (the clearer, xclip owners, refreshers)."""
@@ -166,6 +183,23 @@ def test_canary_sweep(aws, sm, safesm_bin, canary, terminal, tmp_path, xserver, 
     s.pipe("--profile", PROFILE, "--debug", "get", "app/db", prints=True)
     s.pipe("session", "status", "--json")
     assert clear_now()
+
+    # programs: exec (the command's environment only), env and inject (where asked), import
+    assert s.exec_masked("--debug", "exec", "--mask", "-v", "-e", "X=p/file", "--from", "j",
+                         "--", "sh", "-c", 'sleep 0.3; echo "$X $PASSWORD"',
+                         "sweep-command") == b"**** ****\n"
+    assert json.loads(s.pipe("--debug", "env", "--from", "j", "--format", "json",
+                             prints=True))["PASSWORD"] == canary
+    s.pipe("env", "-e", "X=p/file", "--format", "shell", "-o", str(outside / "x.sh"))
+    assert needle in (outside / "x.sh").read_bytes()
+    (outside / "t.tmpl").write_text("x={{ sm://j#password }}")
+    assert s.pipe("--debug", "inject", "-i", str(outside / "t.tmpl"), prints=True) == \
+        b"x=" + needle
+    (outside / "import.env").write_bytes(b"A=" + needle + b"\nB='" + needle + b"'\n")
+    (outside / "import.env").chmod(0o600)
+    s.pipe("--debug", "import", str(outside / "import.env"), "--prefix", "imp/")
+    assert sm.get_secret_value(SecretId="imp/B")["SecretString"] == canary
+    s.pipe("import", str(outside / "import.env"), "--into", "imp/all", "--dry-run")
 
     # shell history: found, reported masked, scrubbed away
     history = Path(os.environ["HOME"]) / ".bash_history"
