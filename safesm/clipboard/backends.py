@@ -110,6 +110,16 @@ def no_clipboard(env: Mapping[str, str], name: str) -> ClipboardError:
 # --- backends (I/O) --------------------------------------------------------------------
 
 
+def _output(argv: tuple[str, ...]) -> bytes | None:
+    """What a helper printed, or None when it could not run or failed."""
+    try:
+        proc = subprocess.run(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                              stderr=subprocess.DEVNULL, timeout=HELPER_TIMEOUT, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return proc.stdout if proc.returncode == 0 else None
+
+
 class HelperBackend:
     """wl-copy/xclip/xsel, run with the data on stdin and in a session of their own."""
 
@@ -125,30 +135,13 @@ class HelperBackend:
 
     def paste(self) -> bytes | None:
         """The clipboard's text, or None when it is empty or unreadable."""
-        try:
-            proc = subprocess.run(self.helper.paste, stdin=subprocess.DEVNULL,
-                                  stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                                  timeout=HELPER_TIMEOUT, check=False)
-        except (OSError, subprocess.TimeoutExpired):
-            return None
-        if proc.returncode != 0:
-            return None
-        return proc.stdout or None
+        return _output(self.helper.paste) or None
 
     def types(self) -> tuple[str, ...] | None:
         """The types (X11 targets, Wayland MIME types) the clipboard's owner offers; None
         when this helper cannot list them or the listing failed."""
-        if not self.helper.types:
-            return None
-        try:
-            proc = subprocess.run(self.helper.types, stdin=subprocess.DEVNULL,
-                                  stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                                  timeout=HELPER_TIMEOUT, check=False)
-        except (OSError, subprocess.TimeoutExpired):
-            return None
-        if proc.returncode != 0:
-            return None
-        return tuple(proc.stdout.decode("utf-8", "replace").split("\n"))
+        listed = _output(self.helper.types) if self.helper.types else None
+        return None if listed is None else tuple(listed.decode("utf-8", "replace").split("\n"))
 
     def clear(self) -> None:
         if self.helper.clear:
