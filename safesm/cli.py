@@ -107,11 +107,29 @@ class SafesmGroup(SafesmGroupBase):
             from .complete import register_shells
 
             register_shells()
-        code = run(lambda: super(SafesmGroup, self).main(
-            args, prog_name or "safesm", standalone_mode=False, **extra), args)
+        restore_echo = _hush(args)
+        try:
+            code = run(lambda: super(SafesmGroup, self).main(
+                args, prog_name or "safesm", standalone_mode=False, **extra), args)
+        finally:
+            restore_echo()
         _restore_sigterm(previous)
         _flush_stdout()
         sys.exit(code)
+
+
+# Commands that may ask for a value at a hidden prompt.
+PROMPTING_COMMANDS = {"put"}
+
+
+def _hush(args: list[str]) -> Callable[[], None]:
+    """Echo off first thing when a value may be typed, so keys pressed while safesm starts
+    are never shown (the prompt then discards them); undone when the run ends."""
+    if _command_of(args) not in PROMPTING_COMMANDS:
+        return lambda: None
+    from .prompt import hush_terminal
+
+    return hush_terminal()
 
 
 def _flush_stdout() -> None:

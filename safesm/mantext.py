@@ -21,7 +21,14 @@ one trailing newline (\fB\en\fR or \fB\er\en\fR) is removed, unless \fB\-\-keep\
 .IP 3. 4
 Otherwise a hidden prompt asks twice; a mismatch asks again, at most three times, then
 \fBsafesm\fR exits 7 without writing.
-\fB\-\-multiline\fR accepts PEM or JSON (finish with Esc then Enter).
+With \fB\-\-key\fR \fIFIELD\fR the prompt names the field.
+\fB\-\-multiline\fR accepts PEM or JSON in one paste ended with Ctrl\-D (or Esc then
+Enter), confirmed by its line and byte counts, never its text.
+The terminal's echo is off from the start of \fBput\fR and keys typed before the prompt
+are discarded; no cursor\-position query is sent, and a dumb terminal
+(\fBTERM=dumb\fR) gets a plain prompt with echo off.
+\fB\-\-file\fR naming the terminal (\fI/dev/stdin\fR, \fI/dev/tty\fR) is refused like
+\fB\-\-file \-\fR.
 .IP 4. 4
 Never from the command line: a surplus argument, or an option that would carry a value
 (\fB\-\-secret\-string\fR, \fB\-\-secret\-binary\fR, \fB\-\-value\fR, \fB\-\-password\fR,
@@ -34,7 +41,8 @@ valid UTF\-8 (without \fB\-\-binary\fR) is refused with exit 7; a name outside
 \fB[A\-Za\-z0\-9/_+=.@\-]{1,512}\fR is refused with exit 2.
 .IP 6. 4
 Overwriting an existing secret (or an existing field with \fB\-\-key\fR) asks on a
-terminal; a script must pass \fB\-\-force\fR, or \fBsafesm\fR exits 5.
+terminal, before the value is typed; a script must pass \fB\-\-force\fR, or
+\fBsafesm\fR exits 5.
 Every confirmation follows one rule: answering no and a script without
 \fB\-\-yes\fR/\fB\-\-force\fR both exit 5 with nothing changed.
 .SH VALUE OUTPUT
@@ -82,6 +90,9 @@ Policy management is never denied, so an administrator cannot be locked out.
 Widen the lists with \fB\-\-reader\fR/\fB\-\-writer\fR, the config keys
 \fBreaders\fR/\fBwriters\fR, or \fBpolicy grant\fR; \fB\-\-no\-default\-policy\fR opts out
 with a warning.
+A new secret is created without a value, its policy attached, and only then is the value
+written, so a value never exists without its policy; an interrupted \fBput\fR leaves at
+most an empty secret and says how to finish or remove it.
 Every policy write calls ValidateResourcePolicy first and passes
 \fBBlockPublicPolicy\fR; a finding stops the write with exit 8.
 \fBpolicy lint\fR reports broad access, wildcard actions, cross\-account principals,

@@ -132,7 +132,8 @@ def name_argument(func: F) -> F:
 
 
 def new_name_argument(func: F) -> F:
-    """The NAME argument of `put`, which may create: a name only (README "How values go in", rule 5)."""
+    """The NAME argument of `put`, which may create: a name only (README "How values go
+    in", rule 5)."""
     return click.argument("name", callback=_check_name, shell_complete=_complete_name)(func)
 
 

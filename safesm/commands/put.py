@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
 from .. import hardening, namecache, render
 from ..errors import UsageError
-from ..inputs import Source, read_value
+from ..inputs import Source, prompts, read_value
 from ..models import Metadata
 from ..ops import policy as policy_ops
-from ..ops.put import PutOutcome, PutRequest, put_field, put_whole, refuse_access_flags
+from ..ops import put as put_ops
+from ..ops.put import Prepared, PutOutcome, PutRequest, refuse_access_flags
 from ..policy import AllowLists
 from ..runtime import Runtime
-from ..values import parse_tag
+from ..values import SecretValue, parse_tag
+
+if TYPE_CHECKING:
+    from ..aws.store import SecretStore
+
 from ._common import command, confirmer, echo, new_name_argument, pass_runtime
 
 
@@ -50,23 +57,32 @@ def put(rt: Runtime, name: str, path: str | None, keep_newline: bool, multiline:
     """
     meta = Metadata(description, kms_key, tuple(parse_tag(t) for t in tags))
     req = PutRequest(name, meta, _access(rt, readers, writers, no_default_policy),
-                     bool(readers or writers), force)
+                     bool(readers or writers), force, field)
     if field and req.principals_given:
         raise refuse_access_flags(name)
     hardening.protect_process()
-    value = rt.hold(read_value(rt.env, name, Source(path, keep_newline, multiline, binary),
-                               rt.warn))
-    store = rt.store()
-    confirm = confirmer(rt, "--force", "nothing was written")
-    if field:
-        outcome = PutOutcome(put_field(store, name, field, value, force, confirm, meta))
-    else:
-        outcome = put_whole(store, req, value, confirm)
+    source = Source(path, keep_newline, multiline, binary, f"{field} in {name}" if field else None)
+    store, prepared, value = _prepare_and_read(rt, req, source)
+    outcome = put_ops.write(store, prepared, value,
+                            confirmer(rt, "--force", "nothing was written"))
     namecache.update(rt.settings, add=[name])
     _report(rt, outcome, as_json)
-    if outcome.plan is not None:  # after "Created …": a failure here must not read as
-        policy_ops.attach_default(store, outcome.result.name, outcome.plan)  # nothing written
-        rt.notice(render.default_policy_notice(outcome.result.name, outcome.plan.lists))
+
+
+def _prepare_and_read(rt: Runtime, req: PutRequest,
+                      source: Source) -> tuple[SecretStore, Prepared, SecretValue]:
+    """A terminal is asked about overwriting before the value is typed (like `pass
+    insert`); a pipe or file is read and checked before any network call."""
+    asks = prompts(rt.env, source)
+    early = None if asks else _read(rt, req.name, source)
+    store = rt.store()
+    prepared = put_ops.prepare(store, req, before_value=asks)
+    put_ops.confirm_overwrite(prepared, confirmer(rt, "--force", "nothing was written"))
+    return store, prepared, early if early is not None else _read(rt, req.name, source)
+
+
+def _read(rt: Runtime, name: str, source: Source) -> SecretValue:
+    return rt.hold(read_value(rt.env, name, source, rt.warn))
 
 
 def _report(rt: Runtime, outcome: PutOutcome, as_json: bool) -> None:
@@ -78,6 +94,8 @@ def _report(rt: Runtime, outcome: PutOutcome, as_json: bool) -> None:
     if as_json:
         echo(rt, render.to_json(outcome.result))
     rt.notice(render.write_summary(outcome.result))
+    if outcome.plan is not None:
+        rt.notice(render.default_policy_notice(outcome.result.name, outcome.plan.lists))
 
 
 def _access(rt: Runtime, readers: tuple[str, ...], writers: tuple[str, ...],

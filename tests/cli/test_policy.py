@@ -200,18 +200,28 @@ def test_user_with_a_path_is_the_creator(run, sm, iam_user):
     assert json.loads(run("policy", "show", "a", "--json").stdout)["readers"] == [arn]
 
 
-def test_policy_that_cannot_be_attached_after_create_is_reported(run, sm, iam_user):
+def test_policy_that_cannot_be_attached_leaves_an_empty_secret_and_says_so(run, sm, iam_user,
+                                                                            canary):
+    """The value is written only after the policy is attached (issue 18.5): a refused
+    PutResourcePolicy leaves an empty secret, no value, and a message saying how to finish."""
     iam_user("bob", ["secretsmanager:PutResourcePolicy"])
-    r = run("put", "a", input=b"v")
+    r = run("put", "a", input=canary)
     assert r.exit_code == 4
-    assert "created secret 'a', but could not attach its default policy" in r.stderr
-    assert "anyone your IAM policies allow can read and change it" in r.stderr
-    assert r.stderr.index("Created a (version") < r.stderr.index("safesm: error:")
+    assert "created secret 'a' without a value, but could not attach its default policy" \
+        in r.stderr
+    assert "No value was stored" in r.stderr
+    assert "`safesm policy apply a --default`, then `safesm put a`" in r.stderr
+    assert "safesm delete a --force-without-recovery --yes" in r.stderr
+    assert "Created" not in r.stderr and canary not in r.stderr + r.stdout
     iam_user.off()
     assert names(sm) == ["a"] and policy_of(sm, "a") is None
-    # the fix it names works once the permission is there
+    assert sm.list_secret_version_ids(SecretId="a")["Versions"] == []  # no value anywhere
+    # the way it names works once the permission is there
     assert run("policy", "apply", "a", "--default").exit_code == 0
     assert lists_of(sm, "a") == ([CREATOR], [CREATOR])
+    r = run("put", "a", input=canary)  # an empty secret has nothing to overwrite: no --force
+    assert r.exit_code == 0, r.stderr
+    assert sm.get_secret_value(SecretId="a")["SecretString"] == canary
 
 
 def test_no_permission_to_validate_writes_nothing(run, sm, iam_user):
