@@ -49,7 +49,9 @@ Every confirmation follows one rule: answering no and a script without
 When standard output is a pipe or a file, \fBget\fR writes the exact value with no
 newline added; binary secrets are written as raw bytes.
 When standard output is a terminal, the value goes to the clipboard (see
-\fBCLIPBOARD\fR), never to the screen, unless \fB\-\-print\fR is given.
+\fBCLIPBOARD\fR), never to the screen, unless \fB\-\-print\fR is given; then it ends
+with a newline, and a binary value (or one holding control characters) is refused with
+exit 7: redirect it to a file.
 \fB\-\-field\fR \fIKEY\fR extracts one key of a JSON secret: strings bare, anything else
 as JSON.
 Several names are read in one BatchGetSecretValue sweep and written as one JSON object

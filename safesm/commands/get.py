@@ -4,16 +4,26 @@ from __future__ import annotations
 
 import click
 
-from ..errors import UsageError
+from ..errors import InvalidValueError, UsageError
 from ..runtime import Runtime
-from ..values import SecretValue
+from ..values import SecretValue, shows_as_text
 from ._common import command, names_argument, pass_runtime
 
 
-def write_value(rt: Runtime, value: SecretValue) -> None:
-    """The exact bytes, no newline added: `$(safesm get x)` and pipes see the value."""
+def write_value(rt: Runtime, value: SecretValue, label: str = "the value") -> None:
+    """To a pipe or file: the exact bytes, no newline added (`$(safesm get x)` and pipes see
+    the value). To a terminal (`--print`): text only, ending with a newline so the shell's
+    prompt does not run on from it."""
+    data = value.reveal()
+    if rt.env.stdout_isatty:
+        if not shows_as_text(value):
+            raise InvalidValueError(f"{label} is binary (or holds control characters), and "
+                                    "stdout is a terminal: printing it could garble or "
+                                    "command the terminal; nothing was printed.",
+                                    "Send it to a pipe or a file: `safesm get NAME > FILE`.")
+        data += b"" if data.endswith(b"\n") else b"\n"
     out = rt.env.stdout_bytes()
-    out.write(value.reveal())
+    out.write(data)
     out.flush()
 
 
@@ -61,12 +71,14 @@ def get(rt: Runtime, names: tuple[str, ...], field: str | None, version_id: str 
     if len(names) > 1:
         _check_many(rt, len(names), bool(version_id or version_stage), clip, to_terminal)
         hardening.protect_process()
-        return write_value(rt, read.read_many_json(rt.store(), names, field))
+        return write_value(rt, read.read_many_json(rt.store(), names, field), "the values")
     if clip or (rt.env.stdout_isatty and not to_terminal):
         timeout = rt.settings.clip_timeout if clip_timeout is None else clip_timeout
         return _to_clipboard(rt, names[0], field, version_id, version_stage, osc52, timeout)
     hardening.protect_process()
-    write_value(rt, read.read_one(rt.store(), names[0], field, version_id, version_stage))
+    label = f"the {field} field of {names[0]}" if field else f"the value of {names[0]}"
+    write_value(rt, read.read_one(rt.store(), names[0], field, version_id, version_stage),
+                label)
 
 
 def _to_clipboard(rt: Runtime, name: str, field: str | None, version_id: str | None,

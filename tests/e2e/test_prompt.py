@@ -277,3 +277,18 @@ def test_value_typed_before_the_prompt_is_neither_shown_nor_taken(aws, sm, safes
         assert t.finish() == 0
     assert canary.encode() not in t.screen
     assert sm.get_secret_value(SecretId="db/prod")["SecretString"] == "typed-at-the-prompt"
+
+
+def test_print_on_a_terminal_ends_the_line(aws, sm, terminal, canary):
+    """get --print (issue 17.15): the shell prompt starts on a line of its own."""
+    sm.create_secret(Name="db/prod", SecretString=canary)
+    t = terminal("get", "db/prod", "--print")
+    assert t.finish() == 0
+    assert t.screen.endswith(canary.encode() + b"\r\n")
+
+
+def test_binary_value_is_not_printed_on_a_terminal(aws, sm, terminal):
+    sm.create_secret(Name="der", SecretBinary=b"\x30\x82\x1b[2J")
+    t = terminal("get", "der", "--print")
+    assert t.finish() == 7
+    assert b"\x1b[2J" not in t.screen and b"> FILE" in t.screen
