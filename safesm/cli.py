@@ -284,7 +284,7 @@ def cli(ctx: click.Context, /, **flags: Any) -> None:
     # runner's streams are in place.
     env = ctx.obj() if callable(ctx.obj) else ctx.obj
     env = env if isinstance(env, Environment) else Environment.from_process()
-    rt = Runtime(config.load(flags, env.environ), env)
+    rt = Runtime(config.load(flags, env.environ), env, flags=dict(flags))
     if flags["debug"]:
         from .hardening import enable_debug_logging
 

@@ -21,15 +21,88 @@ EXTRA_ARGS = ArgvValueError(
 )
 
 
+class GlobalOption(click.Option):
+    """A global option given after the command (`safesm list --region eu-west-1`, `safesm
+    get x --profile prod -q`), as the AWS CLI allows: it fills the Runtime exactly as the
+    same option before the command would. Eager, so it is in place before any other
+    callback; in completion (no Runtime yet) it still reaches the root's parameters, which
+    is where completion looks for the profile, region and endpoint."""
+
+    def __init__(self, decls: list[str], **kwargs: Any) -> None:
+        super().__init__(decls, expose_value=False, is_eager=True, callback=_set_global,
+                         **kwargs)
+
+
+def _set_global(ctx: click.Context, param: click.Parameter, value: Any) -> None:
+    if value is None or value is False or param.name is None:
+        return  # not given here
+    ctx.find_root().params[param.name] = value
+    rt = ctx.find_object(Runtime)
+    if rt is not None:
+        rt.apply_flags(**{param.name: value})
+
+
+def _complete_global(kind: str) -> Callable[..., Any]:
+    def complete(ctx: click.Context, param: click.Parameter, incomplete: str) -> Any:
+        from .. import complete as completion
+
+        return getattr(completion, kind)(ctx, param, incomplete)
+
+    return complete
+
+
+def global_options() -> list[click.Option]:
+    """The root group's options, for every command and group (a fresh set for each)."""
+    return [
+        GlobalOption(["--profile"], metavar="NAME", help="AWS profile (default: AWS_PROFILE).",
+                     shell_complete=_complete_global("profiles")),
+        GlobalOption(["--region"], metavar="REGION", help="AWS region (default: AWS_REGION).",
+                     shell_complete=_complete_global("regions")),
+        GlobalOption(["--endpoint-url"], metavar="URL", help="Secrets Manager endpoint."),
+        GlobalOption(["-q", "--quiet"], is_flag=True, help="Print no notices on stderr."),
+        GlobalOption(["--debug"], is_flag=True,
+                     help="Log AWS requests on stderr, with secret values redacted."),
+    ]
+
+
+def _with_globals(params: list[click.Parameter]) -> list[click.Parameter]:
+    """`params` plus the global options whose names the command does not use itself
+    (`session login --profile` keeps its own)."""
+    taken = {opt for p in params for opt in getattr(p, "opts", [])}
+    return [*params, *(g for g in global_options() if not taken & set(g.opts))]
+
+
+def _format_globals(cmd: click.Command, ctx: click.Context,
+                    formatter: click.HelpFormatter) -> None:
+    """Help: the command's own options, then the global ones in a section of their own."""
+    own: list[tuple[str, str]] = []
+    shared: list[tuple[str, str]] = []
+    for param in cmd.get_params(ctx):
+        record = param.get_help_record(ctx)
+        if record and not isinstance(param, click.Argument):
+            (shared if isinstance(param, GlobalOption) else own).append(record)
+    if own:
+        with formatter.section("Options"):
+            formatter.write_dl(own)
+    if shared:
+        with formatter.section("Global options (also before the command)"):
+            formatter.write_dl(shared)
+
+
 class SafesmCommand(click.Command):
     """Extra arguments are collected (not failed on by click) and refused here, so the
-    refusal does not depend on the wording of click's messages."""
+    refusal does not depend on the wording of click's messages. Every command also takes
+    the global options after its name."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         settings = kwargs.setdefault("context_settings", {})
         settings.setdefault("allow_extra_args", True)
         settings.setdefault("help_option_names", ["-h", "--help"])
         super().__init__(*args, **kwargs)
+        self.params = _with_globals(self.params)
+
+    def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        _format_globals(self, ctx, formatter)
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         rest = super().parse_args(ctx, args)
@@ -39,7 +112,8 @@ class SafesmCommand(click.Command):
 
 
 class SafesmGroupBase(click.Group):
-    """Subgroups: every command and group made inside uses the safesm classes."""
+    """Subgroups: every command and group made inside uses the safesm classes, and takes
+    the global options (the root group defines its own)."""
 
     command_class = SafesmCommand
 
@@ -47,6 +121,11 @@ class SafesmGroupBase(click.Group):
         kwargs.setdefault("context_settings", {}).setdefault("help_option_names",
                                                              ["-h", "--help"])
         super().__init__(*args, **kwargs)
+        self.params = _with_globals(self.params)
+
+    def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        _format_globals(self, ctx, formatter)
+        self.format_commands(ctx, formatter)
 
 
 SafesmGroupBase.group_class = SafesmGroupBase
