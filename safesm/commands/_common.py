@@ -193,6 +193,12 @@ def _complete_name(ctx: click.Context, param: click.Parameter, incomplete: str) 
     return secret_names(ctx, param, incomplete)
 
 
+def _complete_deleted(ctx: click.Context, param: click.Parameter, incomplete: str) -> Any:
+    from ..complete import deleted_names
+
+    return deleted_names(ctx, param, incomplete)
+
+
 def _check_names(ctx: click.Context, param: click.Parameter,
                  value: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(check_secret_id(v) for v in value)
@@ -210,10 +216,28 @@ def name_argument(func: F) -> F:
     return click.argument("name", callback=_check_id, shell_complete=_complete_name)(func)
 
 
+def deleted_name_argument(func: F) -> F:
+    """The NAME of a secret scheduled for deletion (`restore`): those complete on TAB."""
+    return click.argument("name", callback=_check_id, shell_complete=_complete_deleted)(func)
+
+
 def new_name_argument(func: F) -> F:
     """The NAME argument of `put`, which may create: a name only (README "How values go
     in", rule 5)."""
     return click.argument("name", callback=_check_name, shell_complete=_complete_name)(func)
+
+
+def complete_path(ctx: click.Context, param: click.Parameter, incomplete: str) -> Any:
+    """TAB after an option that takes a path: the shell completes file names."""
+    from click.shell_completion import CompletionItem
+
+    return [CompletionItem(incomplete, type="file")]
+
+
+def file_option(*decls: str, **kwargs: Any) -> Callable[[F], F]:
+    """An option naming a file (`--file PATH`): PATH in help, file names on TAB. Not a
+    click.Path, whose own checks would repeat the path typed in their errors."""
+    return click.option(*decls, metavar="PATH", shell_complete=complete_path, **kwargs)
 
 
 def json_option(what: str = "a table") -> Callable[[F], F]:

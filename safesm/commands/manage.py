@@ -7,7 +7,14 @@ import click
 from .. import namecache, render
 from ..errors import NotConfirmed
 from ..runtime import Runtime
-from ._common import command, echo, json_option, name_argument, pass_runtime
+from ._common import (
+    command,
+    deleted_name_argument,
+    echo,
+    json_option,
+    name_argument,
+    pass_runtime,
+)
 
 
 @command("list")
@@ -18,7 +25,8 @@ from ._common import command, echo, json_option, name_argument, pass_runtime
 def list_cmd(rt: Runtime, prefix: str | None, include_deleted: bool, as_json: bool) -> None:
     """List secret names with when they changed, rotation and deletion (never values)."""
     secrets = rt.store().list_secrets(prefix, include_deleted)
-    namecache.replace_all(rt.settings, [s.name for s in secrets], prefix)
+    namecache.replace_all(rt.settings, [s.name for s in secrets if not s.deleted_date], prefix,
+                          [s.name for s in secrets if s.deleted_date] if include_deleted else None)
     echo(rt, render.to_json(secrets) if as_json else render.secret_list(secrets))
 
 
@@ -79,19 +87,20 @@ def delete(rt: Runtime, name: str, days: int, force_without_recovery: bool, yes:
     if not yes:
         _confirm_delete(rt, name)
     when = manage.delete(store, name, days, force_without_recovery)
-    namecache.update(rt.settings, remove=[name])
     if force_without_recovery:
+        namecache.update(rt.settings, remove=[name])
         rt.notice(f"Deleted {name} permanently.")
     else:
+        namecache.mark_deleted(rt.settings, [name])
         rt.notice(f"Scheduled {name} for deletion on {render.when(when)}; undo with "
                   f"`safesm restore {name}`.")
 
 
 @command()
-@name_argument
+@deleted_name_argument
 @pass_runtime
 def restore(rt: Runtime, name: str) -> None:
     """Cancel the scheduled deletion of secret NAME."""
     rt.store().restore(name)
-    namecache.update(rt.settings, add=[name])
+    namecache.mark_restored(rt.settings, [name])
     rt.notice(f"Restored {name}.")

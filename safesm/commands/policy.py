@@ -18,7 +18,7 @@ from ..models import SecretInfo
 from ..ops import policy as ops
 from ..policy import AllowLists, dumps
 from ..runtime import Runtime
-from ._common import echo, group, name_argument, pass_runtime, validated
+from ._common import echo, file_option, group, name_argument, pass_runtime, validated
 
 FAIL_ON = click.Choice(policy_lint.SEVERITIES)
 _ACCOUNT = re.compile(r"\d{12}")
@@ -134,7 +134,7 @@ def revoke(rt: Runtime, name: str, principals: tuple[str, ...], read: bool,
 
 @policy.command()
 @name_argument
-@click.option("--file", "path", metavar="PATH", help="The policy JSON ('-' for stdin).")
+@file_option("--file", "path", help="The policy JSON ('-' for stdin).")
 @click.option("--default", "use_default", is_flag=True,
               help="safesm's default: you, plus config readers/writers.")
 @click.option("--fail-on", type=FAIL_ON, default="high", show_default=True,
@@ -155,7 +155,7 @@ def apply(rt: Runtime, name: str, path: str | None, use_default: bool, fail_on: 
 
 @policy.command()
 @click.argument("name", required=False)
-@click.option("--file", "path", metavar="PATH", help="Lint a policy file instead ('-': stdin).")
+@file_option("--file", "path", help="Lint a policy file instead ('-': stdin).")
 @click.option("--account", metavar="ID", callback=validated(_ACCOUNT.fullmatch,
               "a 12-digit account id"), help="With --file: the secret's account, for the "
               "cross-account checks.")

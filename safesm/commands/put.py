@@ -20,12 +20,12 @@ from ..values import SecretValue, parse_tag
 if TYPE_CHECKING:
     from ..aws.store import SecretStore
 
-from ._common import command, confirmer, echo, new_name_argument, pass_runtime
+from ._common import command, confirmer, echo, file_option, new_name_argument, pass_runtime
 
 
 @command()
 @new_name_argument
-@click.option("--file", "path", metavar="PATH",
+@file_option("--file", "path",
               help="Read the value from PATH, exact bytes ('-' for stdin, exact).")
 @click.option("--keep-newline", is_flag=True,
               help="Keep the trailing newline of piped stdin.")
