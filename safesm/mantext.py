@@ -151,7 +151,8 @@ Flags beat environment, which beats this file.
 .TP
 \fI~/.cache/safesm/names/\fR
 Secret names (never values) for TAB completion, one file per profile, region and
-endpoint, mode 0600 in 0700 directories.
+endpoint (and one beside it, ending in \fI.deleted\fR, of the names scheduled for
+deletion, which \fBrestore\fR completes), mode 0600 in 0700 directories.
 Refreshed by \fBlist\fR and, when older than five minutes, in the background by
 completion.
 .TP
