@@ -50,7 +50,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
 
 
 # Commands that never take a value, where one of VALUE_OPTIONS means something else.
-VALUE_FREE_OPTIONS = {"policy": {"--secret"}}  # `policy kms --secret NAME` names a secret
+# `policy kms --secret NAME` (deprecated for `policy kms NAME`) names a secret.
+VALUE_FREE_OPTIONS = {"policy": {"--secret"}}
 
 
 def _command_of(args: list[str]) -> str | None:

@@ -216,6 +216,11 @@ def name_argument(func: F) -> F:
     return click.argument("name", callback=_check_id, shell_complete=_complete_name)(func)
 
 
+def optional_name_argument(func: F) -> F:
+    """NAME where an option may stand in for it (checked by the command), completed."""
+    return click.argument("name", required=False, shell_complete=_complete_name)(func)
+
+
 def deleted_name_argument(func: F) -> F:
     """The NAME of a secret scheduled for deletion (`restore`): those complete on TAB."""
     return click.argument("name", callback=_check_id, shell_complete=_complete_deleted)(func)

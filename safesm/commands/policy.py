@@ -18,7 +18,15 @@ from ..models import SecretInfo
 from ..ops import policy as ops
 from ..policy import AllowLists, dumps
 from ..runtime import Runtime
-from ._common import echo, file_option, group, name_argument, pass_runtime, validated
+from ._common import (
+    echo,
+    file_option,
+    group,
+    name_argument,
+    optional_name_argument,
+    pass_runtime,
+    validated,
+)
 
 FAIL_ON = click.Choice(policy_lint.SEVERITIES)
 _ACCOUNT = re.compile(r"\d{12}")
@@ -154,7 +162,7 @@ def apply(rt: Runtime, name: str, path: str | None, use_default: bool, fail_on: 
 
 
 @policy.command()
-@click.argument("name", required=False)
+@optional_name_argument
 @file_option("--file", "path", help="Lint a policy file instead ('-': stdin).")
 @click.option("--account", metavar="ID", callback=validated(_ACCOUNT.fullmatch,
               "a 12-digit account id"), help="With --file: the secret's account, for the "
@@ -234,19 +242,34 @@ def iam(rt: Runtime, name: str, read: bool, write: bool, manage: bool,
     echo(rt, dumps(identity_policy(info.arn, jobs, key, abac_tag)))
 
 
+def _kms_name(rt: Runtime, name: str | None, secret: str | None) -> str:
+    """NAME, like every other policy subcommand; `--secret NAME` (the old form) still works
+    for now, with a warning."""
+    from ..values import check_secret_id
+
+    if bool(name) == bool(secret):
+        raise UsageError("give the secret's NAME: `safesm policy kms NAME`.")
+    if secret:
+        rt.warn("`policy kms --secret NAME` is deprecated and will be removed: use "
+                "`safesm policy kms NAME`.")
+    return check_secret_id(name or secret or "")
+
+
 @policy.command()
-@click.option("--secret", "name", required=True, metavar="NAME", help="The secret.")
+@optional_name_argument
+@click.option("--secret", "secret", metavar="NAME", hidden=True,
+              help="Deprecated: the secret (use NAME).")
 @click.option("--reader", "readers", multiple=True, metavar="ARN",
               help="A principal that reads (repeatable; default: the secret's readers).")
 @click.option("--writer", "writers", multiple=True, metavar="ARN",
               help="A principal that writes (repeatable).")
 @pass_runtime
-def kms(rt: Runtime, name: str, readers: tuple[str, ...], writers: tuple[str, ...]) -> None:
+def kms(rt: Runtime, name: str | None, secret: str | None, readers: tuple[str, ...],
+        writers: tuple[str, ...]) -> None:
     """Print key-policy statements letting readers decrypt NAME, only via Secrets Manager."""
     from ..policy import allow_lists, key_policy_statements
-    from ..values import check_secret_id
 
-    check_secret_id(name)
+    name = _kms_name(rt, name, secret)
     reader_arns = tuple(ops.principals(list(readers), "--reader"))
     writer_arns = tuple(ops.principals(list(writers), "--writer"))
     info, doc = ops.current(rt.store(), name)

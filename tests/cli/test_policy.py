@@ -492,22 +492,22 @@ def test_iam_abac_warns_when_the_tag_is_missing(run, sm):
 
 def test_kms_statements(run, sm):
     assert run("put", "a", "--reader", APP, input=b"v").exit_code == 0
-    r = run("policy", "kms", "--secret", "a")
+    r = run("policy", "kms", "a")
     assert r.exit_code == 0, r.stderr
     (reader,) = json.loads(r.stdout)
     assert reader["Action"] == "kms:Decrypt"
     assert reader["Condition"]["ArnLike"]["aws:PrincipalArn"] == [
         CREATOR, APP, f"arn:aws:iam::{ACCT}:role/*/app"]
     assert "aws/secretsmanager AWS managed key" in r.stderr
-    r = run("policy", "kms", "--secret", "a", "--reader", OTHER, "--writer", APP)
+    r = run("policy", "kms", "a", "--reader", OTHER, "--writer", APP)
     assert [s["Sid"] for s in json.loads(r.stdout)] == [
         "SafesmDecryptForSecretReaders", "SafesmEncryptForSecretWriters"]
 
 
 def test_kms_usage_errors(run, sm):
     sm.create_secret(Name="a", SecretString="v")
-    assert run("policy", "kms", "--secret", "a").exit_code == 2  # no policy, no --reader
-    assert run("policy", "kms", "--secret", "a", "--reader", "bob").exit_code == 2
+    assert run("policy", "kms", "a").exit_code == 2  # no policy, no --reader
+    assert run("policy", "kms", "a", "--reader", "bob").exit_code == 2
     assert run("policy", "kms").exit_code == 2
 
 
@@ -535,3 +535,33 @@ def test_sts_endpoint_choice(endpoint, sts):
     from safesm.config import Settings
 
     assert SecretStore(Settings(endpoint_url=endpoint))._sts_endpoint() == sts
+
+
+def test_kms_takes_the_name_like_every_policy_subcommand(run, sm):
+    """Issue 17.16: `policy kms NAME`; `--secret NAME` still works, with a deprecation
+    warning, and both at once (or neither) is a usage error."""
+    assert run("put", "a", "--reader", APP, input=b"v").exit_code == 0
+    new = run("policy", "kms", "a")
+    old = run("policy", "kms", "--secret", "a")
+    assert new.exit_code == old.exit_code == 0
+    assert new.stdout == old.stdout
+    assert "deprecated" in old.stderr and "safesm policy kms NAME" in old.stderr
+    assert "deprecated" not in new.stderr
+    both = run("policy", "kms", "a", "--secret", "a")
+    assert both.exit_code == 2 and "safesm policy kms NAME" in both.stderr
+    assert "--secret" not in run("policy", "kms", "--help").stdout
+
+
+def test_lint_shows_a_finding_repeated_across_statements_once(run, tmp_path):
+    """Issue 17.16: the same finding about three statements is one block naming them."""
+    allow = {"Effect": "Allow", "Principal": {"AWS": OTHER},
+             "Action": "secretsmanager:GetSecretValue", "Resource": "*",
+             "Condition": {"IpAddress": {"aws:SourceIp": "192.0.2.0/24"}}}
+    path = tmp_path / "p.json"
+    path.write_text(json.dumps({"Version": "2012-10-17", "Statement": [allow] * 3}))
+    r = run("policy", "lint", "--file", str(path), "--account", ACCT)
+    assert r.stdout.count("SM105") == 1 and r.stdout.count("SM104") == 1
+    assert "(statements 0, 1, 2)" in r.stdout
+    as_json = json.loads(run("policy", "lint", "--file", str(path), "--account", ACCT,
+                             "--json").stdout)
+    assert [f["statement"] for f in as_json["findings"] if f["rule"] == "SM105"] == [0, 1, 2]
