@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 import json
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -22,7 +22,7 @@ def _plain(obj: Any) -> Any:
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
         return {f.name: _plain(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
     if isinstance(obj, datetime):
-        return obj.isoformat()
+        return utc(obj).isoformat()
     if isinstance(obj, dict):
         return {str(k): _plain(v) for k, v in obj.items()}
     if isinstance(obj, (list, tuple)):
@@ -39,8 +39,18 @@ def to_json(obj: Any) -> str:
     return json.dumps(_plain(obj), indent=2, sort_keys=True)
 
 
-def when(dt: datetime | None) -> str:
-    return dt.strftime("%Y-%m-%d %H:%M") if dt else "-"
+def utc(dt: datetime) -> datetime:
+    """The same moment in UTC (a time without a zone is taken as UTC, as AWS sends them)."""
+    return (dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc)).astimezone(timezone.utc)
+
+
+def when(dt: datetime | None, zone: bool = True) -> str:
+    """A moment in UTC, to the minute: '2026-05-01 12:34 UTC'. Tables leave the zone out
+    of the cells and say it once, in the column's header (zone=False)."""
+    if dt is None:
+        return "-"
+    text = utc(dt).strftime("%Y-%m-%d %H:%M")
+    return f"{text} UTC" if zone else text
 
 
 def table(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
@@ -55,15 +65,16 @@ def table(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
 
 def secret_list(secrets: Sequence[SecretSummary]) -> str:
     rows = [
-        (s.name, when(s.last_changed), "on" if s.rotation_enabled else "off", when(s.deleted_date))
+        (s.name, when(s.last_changed, False), "on" if s.rotation_enabled else "off",
+         when(s.deleted_date, False))
         for s in secrets
     ]
-    return table(("NAME", "LAST CHANGED", "ROTATION", "DELETION"), rows)
+    return table(("NAME", "LAST CHANGED (UTC)", "ROTATION", "DELETION (UTC)"), rows)
 
 
 def versions(items: Sequence[SecretVersion]) -> str:
-    rows = [(v.version_id, ",".join(v.stages) or "-", when(v.created)) for v in items]
-    return table(("VERSION", "STAGES", "CREATED"), rows)
+    rows = [(v.version_id, ",".join(v.stages) or "-", when(v.created, False)) for v in items]
+    return table(("VERSION", "STAGES", "CREATED (UTC)"), rows)
 
 
 def describe(info: SecretInfo) -> str:
@@ -84,7 +95,8 @@ def describe(info: SecretInfo) -> str:
     width = max(len(k) for k, _ in pairs)
     lines = [f"{k + ':':<{width + 1}} {v}" for k, v in pairs]
     lines.append("Versions:")
-    lines.extend(f"  {v.version_id}  {','.join(v.stages) or '-'}" for v in info.versions)
+    lines.extend(f"  {v.version_id}  {','.join(v.stages) or '-'}"
+                 + (f"  created {when(v.created)}" if v.created else "") for v in info.versions)
     return "\n".join(lines)
 
 
@@ -97,6 +109,12 @@ def _rotation(info: SecretInfo) -> str:
 
 def _replica(r: dict[str, Any]) -> str:
     return f"{r.get('Region', '?')} ({r.get('Status', '?')})"
+
+
+def change(name: str, action: str, changed: bool = True, **details: Any) -> str:
+    """What a command that changes something did, as one JSON object (--json on delete,
+    restore, policy grant/revoke/apply, and every command that changes something)."""
+    return to_json({"name": name, "action": action, "changed": changed, **details})
 
 
 def write_summary(result: WriteResult) -> str:

@@ -249,6 +249,24 @@ def json_option(what: str = "a table") -> Callable[[F], F]:
     return click.option("--json", "as_json", is_flag=True, help=f"Print JSON instead of {what}.")
 
 
+def change_json_option(func: F) -> F:
+    """`--json` for a command that changes something: what it did, as one JSON object on
+    stdout (`render.change`: name, action, changed, and the command's own keys); the
+    notices stay on stderr. Every command that changes something takes it."""
+    return click.option("--json", "as_json", is_flag=True,
+                        help="Print what was changed as JSON on stdout.")(func)
+
+
+def report_change(rt: Runtime, as_json: bool, notice: str, name: str, action: str,
+                  changed: bool = True, **details: Any) -> None:
+    """The notice on stderr (unless --quiet) and, with --json, the change on stdout."""
+    from .. import render
+
+    if as_json:
+        echo(rt, render.change(name, action, changed, **details))
+    rt.notice(notice)
+
+
 def echo(rt: Runtime, text: str) -> None:
     """Output (tables, JSON) on stdout."""
     click.echo(text, file=rt.env.stdout)

@@ -8,12 +8,14 @@ from .. import namecache, render
 from ..errors import NotConfirmed
 from ..runtime import Runtime
 from ._common import (
+    change_json_option,
     command,
     deleted_name_argument,
     echo,
     json_option,
     name_argument,
     pass_runtime,
+    report_change,
 )
 
 
@@ -36,10 +38,11 @@ def list_cmd(rt: Runtime, prefix: str | None, include_deleted: bool, as_json: bo
 @pass_runtime
 def describe(rt: Runtime, name: str, as_json: bool) -> None:
     """Show a secret's metadata: versions, KMS key, rotation, replication, tags."""
+    from ..ops.manage import describe as describe_op
     from ..ops.policy import describe_notes
 
     store = rt.store()
-    info = store.describe(name)
+    info = describe_op(store, name)
     notes = describe_notes(store, info)
     if as_json:
         echo(rt, render.to_json({**render.fields(info), "notes": notes}))
@@ -77,30 +80,36 @@ def _confirm_delete(rt: Runtime, name: str) -> None:
 @click.option("--force-without-recovery", is_flag=True,
               help="Delete at once, with no way to restore.")
 @click.option("-y", "--yes", is_flag=True, help="Do not ask for confirmation (scripts).")
+@change_json_option
 @pass_runtime
-def delete(rt: Runtime, name: str, days: int, force_without_recovery: bool, yes: bool) -> None:
+def delete(rt: Runtime, name: str, days: int, force_without_recovery: bool, yes: bool,
+           as_json: bool) -> None:
     """Schedule secret NAME for deletion (or delete it at once)."""
     from ..ops import manage
 
     store = rt.store()
-    manage.deletable(store, name, force_without_recovery)
+    info = manage.deletable(store, name, force_without_recovery)
     if not yes:
         _confirm_delete(rt, name)
     when = manage.delete(store, name, days, force_without_recovery)
     if force_without_recovery:
         namecache.update(rt.settings, remove=[name])
-        rt.notice(f"Deleted {name} permanently.")
+        notice = f"Deleted {name} permanently."
     else:
         namecache.mark_deleted(rt.settings, [name])
-        rt.notice(f"Scheduled {name} for deletion on {render.when(when)}; undo with "
+        notice = (f"Scheduled {name} for deletion on {render.when(when)}; undo with "
                   f"`safesm restore {name}`.")
+    report_change(rt, as_json, notice, info.name, "delete", arn=info.arn, deletion_date=when,
+                  recovery_window_days=None if force_without_recovery else days,
+                  permanent=force_without_recovery)
 
 
 @command()
 @deleted_name_argument
+@change_json_option
 @pass_runtime
-def restore(rt: Runtime, name: str) -> None:
+def restore(rt: Runtime, name: str, as_json: bool) -> None:
     """Cancel the scheduled deletion of secret NAME."""
     rt.store().restore(name)
     namecache.mark_restored(rt.settings, [name])
-    rt.notice(f"Restored {name}.")
+    report_change(rt, as_json, f"Restored {name}.", name, "restore")

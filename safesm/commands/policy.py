@@ -19,12 +19,14 @@ from ..ops import policy as ops
 from ..policy import AllowLists, dumps
 from ..runtime import Runtime
 from ._common import (
+    change_json_option,
     echo,
     file_option,
     group,
     name_argument,
     optional_name_argument,
     pass_runtime,
+    report_change,
     validated,
 )
 
@@ -89,23 +91,28 @@ def _jobs(read: bool, write: bool, command: str) -> tuple[bool, bool]:
 
 
 def _edit(rt: Runtime, name: str, principals: tuple[str, ...], read: bool, write: bool,
-          add: bool) -> None:
+          add: bool, as_json: bool) -> None:
     """grant/revoke: edit the allow-lists; a no-op writes nothing."""
     targets = ops.principals(list(principals), "PRINCIPAL_ARN")
     extra = ops.requested_access(rt.settings.extra, rt.settings.config_file) if add else None
     done = ops.edit(rt.store(), name, targets, read, write, add, extra or _NOBODY)
-    verb = "granted" if add else "revoked"
     _warn_findings(rt, done.warnings)
+    lists = done.lists
+    report_change(rt, as_json, _edit_notice(name, done, "granted" if add else "revoked"), name,
+                  "grant" if add else "revoke", done.changed,
+                  readers=list(lists.readers) if lists else None,
+                  writers=list(lists.writers) if lists else None)
+
+
+def _edit_notice(name: str, done: ops.Edit, verb: str) -> str:
     if done.lists is None:
-        rt.notice(f"{name} has no resource policy; nothing to revoke, nothing changed.")
-    elif not done.changed:
-        rt.notice(f"Nothing changed: already {verb} on {name}.")
-    else:
-        if done.from_default:
-            rt.notice(f"{name} had no resource policy: started from safesm's default "
-                      "(you can read and write).")
-        rt.notice(f"{verb.capitalize()} on {name}. Readers: {', '.join(done.lists.readers)}. "
-                  f"Writers: {', '.join(done.lists.writers)}.")
+        return f"{name} has no resource policy; nothing to revoke, nothing changed."
+    if not done.changed:
+        return f"Nothing changed: already {verb} on {name}."
+    start = (f"{name} had no resource policy: started from safesm's default (you can read "
+             "and write).\n") if done.from_default else ""
+    return (f"{start}{verb.capitalize()} on {name}. Readers: {', '.join(done.lists.readers)}. "
+            f"Writers: {', '.join(done.lists.writers)}.")
 
 
 _NOBODY = AllowLists((), ())
@@ -117,14 +124,16 @@ _NOBODY = AllowLists((), ())
 @click.option("--read", is_flag=True, help="Allow reading (GetSecretValue).")
 @click.option("--write", is_flag=True,
               help="Allow writing (PutSecretValue, UpdateSecret, UpdateSecretVersionStage).")
+@change_json_option
 @pass_runtime
-def grant(rt: Runtime, name: str, principals: tuple[str, ...], read: bool, write: bool) -> None:
+def grant(rt: Runtime, name: str, principals: tuple[str, ...], read: bool, write: bool,
+          as_json: bool) -> None:
     """Add principals to NAME's readers and/or writers (idempotent).
 
     An assumed-role ARN is converted to its role. A principal in another account also
     gets an Allow, since only a resource policy can grant cross-account access.
     """
-    _edit(rt, name, principals, *_jobs(read, write, "grant"), add=True)
+    _edit(rt, name, principals, *_jobs(read, write, "grant"), add=True, as_json=as_json)
 
 
 @policy.command()
@@ -132,12 +141,13 @@ def grant(rt: Runtime, name: str, principals: tuple[str, ...], read: bool, write
 @click.argument("principals", nargs=-1, required=True, metavar="PRINCIPAL_ARN...")
 @click.option("--read", is_flag=True, help="Remove from the readers only.")
 @click.option("--write", is_flag=True, help="Remove from the writers only.")
+@change_json_option
 @pass_runtime
 def revoke(rt: Runtime, name: str, principals: tuple[str, ...], read: bool,
-           write: bool) -> None:
+           write: bool, as_json: bool) -> None:
     """Remove principals from NAME's readers and writers (both unless --read/--write)."""
     both = not (read or write)
-    _edit(rt, name, principals, read or both, write or both, add=False)
+    _edit(rt, name, principals, read or both, write or both, add=False, as_json=as_json)
 
 
 @policy.command()
@@ -147,18 +157,22 @@ def revoke(rt: Runtime, name: str, principals: tuple[str, ...], read: bool,
               help="safesm's default: you, plus config readers/writers.")
 @click.option("--fail-on", type=FAIL_ON, default="high", show_default=True,
               help="Refuse when lint finds problems of this severity or worse.")
+@change_json_option
 @pass_runtime
-def apply(rt: Runtime, name: str, path: str | None, use_default: bool, fail_on: str) -> None:
+def apply(rt: Runtime, name: str, path: str | None, use_default: bool, fail_on: str,
+          as_json: bool) -> None:
     """Replace NAME's resource policy: lint, validate, then put with BlockPublicPolicy."""
     if bool(path) == use_default:
         raise UsageError("give exactly one of --file PATH and --default.")
     if use_default:
         extra = ops.requested_access(rt.settings.extra, rt.settings.config_file)
-        _warn_findings(rt, ops.apply_default(rt.store(), name, extra).warnings)
+        warnings = list(ops.apply_default(rt.store(), name, extra).warnings)
     else:
         text = _read_policy_file(rt, path or "-")
-        _warn_findings(rt, ops.apply_text(rt.store(), name, text, fail_on))
-    rt.notice(f"Applied the policy to {name}.")
+        warnings = ops.apply_text(rt.store(), name, text, fail_on)
+    _warn_findings(rt, warnings)
+    report_change(rt, as_json, f"Applied the policy to {name}.", name, "apply",
+                  warnings=[policy_lint.to_dict(f) for f in warnings])
 
 
 @policy.command()
