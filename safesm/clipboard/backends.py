@@ -114,10 +114,14 @@ class HelperBackend:
         return proc.stdout or None
 
     def clear(self) -> None:
+        """Empty the clipboard, and check: `wl-copy --clear` exits 0 yet changes nothing
+        where the compositor takes a selection only from the focused client (weston);
+        then an empty copy replaces the value, as for xclip, which has no clear."""
         if self.helper.clear:
             _run_helper(list(self.helper.clear), None, self.name)
-        else:
-            self.copy(b"")
+            if self.paste() is None:
+                return
+        self.copy(b"")
 
 
 class PyperclipBackend:
