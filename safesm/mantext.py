@@ -141,7 +141,32 @@ Where botocore finds profiles and credentials, as for the AWS CLI.
 Where the configuration file and the name cache live.
 .TP
 \fBSAFESM_CLIP_TIME\fR
-Seconds before the clipboard is restored (default 45; 0 never clears).
+Seconds before the clipboard is restored (default 45; 0 never clears), unless
+\fB\-\-clip\-timeout\fR is given; config \fBclip_timeout\fR.
+.TP
+\fBSAFESM_CONNECT_TIMEOUT\fR
+Seconds to wait for a connection to the endpoint (default 5; more than 0, at most 3600);
+config \fBconnect_timeout\fR.
+.TP
+\fBSAFESM_READ_TIMEOUT\fR
+Seconds to wait for an answer (default 15; more than 0, at most 3600); config
+\fBread_timeout\fR.
+.TP
+\fBSAFESM_MAX_ATTEMPTS\fR, \fBAWS_MAX_ATTEMPTS\fR
+Attempts per AWS call, retries included (default 4, 1 to 10); the first one set wins;
+config \fBmax_attempts\fR.
+.TP
+\fB_SAFESM_COMPLETE\fR
+Set by the completion scripts when they ask \fBsafesm\fR for candidates; not for
+users.
+.TP
+\fBWAYLAND_DISPLAY\fR, \fBDISPLAY\fR, \fBXDG_RUNTIME_DIR\fR, \fBSSH_TTY\fR, \fBTMUX\fR
+Which clipboard \fBget\fR uses (see \fBCLIPBOARD\fR) and where its clearer keeps its
+socket.
+.TP
+\fBTERM\fR
+\fBdumb\fR, \fBunknown\fR or unset: the hidden prompt is plain text with echo off, no
+escape sequences.
 .SH FILES
 .TP
 \fI~/.config/safesm/config.toml\fR
@@ -178,11 +203,11 @@ $ openssl rand \-base64 32 | safesm put db/prod \-\-force
 .fi
 .RE
 .PP
-Feed one field of a JSON secret to a program:
+Feed one field of a JSON secret to a program that reads it from standard input:
 .PP
 .RS
 .nf
-$ safesm get db/prod \-\-field password | psql "host=db user=app" \-f query.sql
+$ safesm get ci/registry \-\-field token | docker login \-u ci \-\-password\-stdin ghcr.io
 .fi
 .RE
 .PP
