@@ -126,7 +126,8 @@ PROMPTING_COMMANDS = {"put"}
 def _hush(args: list[str]) -> Callable[[], None]:
     """Echo off first thing when a value may be typed, so keys pressed while safesm starts
     are never shown (the prompt then discards them); undone when the run ends."""
-    if _command_of(args) not in PROMPTING_COMMANDS:
+    if _command_of(args) not in PROMPTING_COMMANDS or any(
+            a == "--file" or a.startswith("--file=") for a in args):
         return lambda: None
     from .prompt import hush_terminal
 

@@ -48,7 +48,7 @@ def hush_terminal(stream: IO[Any] | None = None) -> Callable[[], None]:
     starts are not shown. Nothing happens when `stream` (stdin) is not a terminal.
     """
     fd = _fd(sys.stdin if stream is None else stream)
-    if fd is None or sys.platform == "win32":
+    if fd is None or sys.platform == "win32" or not _in_foreground(fd):
         return lambda: None
     import termios
 
@@ -69,10 +69,19 @@ def hush_terminal(stream: IO[Any] | None = None) -> Callable[[], None]:
     return restore
 
 
+def _in_foreground(fd: int) -> bool:
+    """Whether this process owns the terminal: a background job (`safesm put x --file f &`)
+    that changed its modes would be stopped by SIGTTOU."""
+    try:
+        return os.tcgetpgrp(fd) == os.getpgrp()
+    except OSError:
+        return False
+
+
 def discard_typeahead(stream: IO[Any] | None = None) -> None:
     """Drop input typed before the prompt was ready: it was not meant as the answer."""
     fd = _fd(sys.stdin if stream is None else stream)
-    if fd is None or sys.platform == "win32":
+    if fd is None or sys.platform == "win32" or not _in_foreground(fd):
         return
     import termios
 
