@@ -83,6 +83,7 @@ def install_extensions() -> None:
     _install_serialized_requests()
     _install_stage_move_sets_current()
     _install_no_writes_while_deleted()
+    __import__("emulator_versions").install()  # tests/ is sys.path[0] when run as a script
 
 
 # Resource policies: moto stores any text and lacks ValidateResourcePolicy. AWS checks

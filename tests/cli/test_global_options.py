@@ -79,7 +79,24 @@ def test_quiet_after_the_command(run, sm):
     assert names(sm) == ["a", "b", "c"]
 
 
-def test_debug_after_the_command_logs_with_values_redacted(run, sm, canary):
+@pytest.fixture
+def logging_restored():
+    """--debug in-process configures botocore's loggers for the rest of the process: put
+    them back, so later tests in this worker see no debug lines."""
+    import logging
+
+    names = ("botocore", "urllib3", "safesm")
+    saved = {n: (logging.getLogger(n).level, list(logging.getLogger(n).handlers),
+                 logging.getLogger(n).propagate) for n in names}
+    yield
+    for name, (level, handlers, propagate) in saved.items():
+        logger = logging.getLogger(name)
+        logger.setLevel(level)
+        logger.handlers[:] = handlers
+        logger.propagate = propagate
+
+
+def test_debug_after_the_command_logs_with_values_redacted(run, sm, canary, logging_restored):
     r = run("put", "a", "--debug", input=canary)
     assert r.exit_code == 0, r.stderr
     assert "botocore" in r.stderr and "PutSecretValue" in r.stderr

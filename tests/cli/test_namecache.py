@@ -124,12 +124,15 @@ def test_every_path_option_and_argument_completes_file_names():
         if isinstance(cmd, click.Group):
             for name in cmd.list_commands(ctx):
                 sub = cmd.get_command(ctx, name)
-                walk(sub, click.Context(sub, info_name=name, parent=ctx))
+                walk(sub, click.Context(sub, info_name=name, parent=ctx,
+                                        **sub.context_settings))
 
-    root = click.Context(cli, info_name="safesm")
+    # contexts as a real run makes them (-h and --help): click caches each command's help
+    # option, and the man page test in this process must see the real one
+    root = click.Context(cli, info_name="safesm", **cli.context_settings)
     for name in COMMANDS:
         sub = cli.get_command(root, name)
-        walk(sub, click.Context(sub, info_name=name, parent=root))
+        walk(sub, click.Context(sub, info_name=name, parent=root, **sub.context_settings))
     paths = {p for p, _ in found}
     assert {"safesm put", "safesm policy apply", "safesm policy lint", "safesm history scan",
             "safesm history scrub"} <= paths, found
