@@ -58,6 +58,10 @@ def scenarios(value_file: Path, batch: list[str], list_size: int) -> list[Scenar
             Contender("safesm list", [SAFESM, "list"]),
             Contender("aws list-secrets", [AWS, "secretsmanager", "list-secrets"]),
         ), ("safesm list", "aws list-secrets", 0.7)),
+        Scenario(f"audit {list_size}", (
+            Contender("safesm audit", [SAFESM, "audit", "--format", "json"]),
+            Contender("safesm list", [SAFESM, "list"]),
+        ), ("safesm audit", "safesm list", 3.0)),
         Scenario(f"get {len(batch)} names", (
             Contender(f"safesm get x{len(batch)}", [SAFESM, "get", *batch]),
             Contender(f"aws get-secret-value x{len(batch)}", ["bash", "-c", " ; ".join(

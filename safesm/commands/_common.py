@@ -4,13 +4,23 @@ arguments and option validators that never echo what was typed."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from ..errors import HISTORY_HINT, ArgvValueError, NotConfirmed, invalid_option
+from ..errors import (
+    HISTORY_HINT,
+    ArgvValueError,
+    InvalidValueError,
+    NotConfirmed,
+    UsageError,
+    invalid_option,
+)
 from ..runtime import Runtime
-from ..values import check_name, check_secret_id
+from ..values import SecretValue, check_name, check_secret_id, shows_as_text
+
+if TYPE_CHECKING:
+    from ..ops.generate import PasswordRules
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -127,8 +137,29 @@ class SafesmGroupBase(click.Group):
         _format_globals(self, ctx, formatter)
         self.format_commands(ctx, formatter)
 
+    def resolve_command(self, ctx: click.Context,
+                        args: list[str]) -> tuple[str | None, click.Command | None, list[str]]:
+        """An unknown command is refused without repeating it (it may be a value pasted in
+        the wrong place), with the closest of this group's own command names."""
+        word = args[0] if args else ""
+        if (word and not word.startswith("-") and not ctx.resilient_parsing
+                and self.get_command(ctx, word) is None):
+            raise unknown_command(ctx, word, self.list_commands(ctx))
+        return super().resolve_command(ctx, args)
+
 
 SafesmGroupBase.group_class = SafesmGroupBase
+
+
+def unknown_command(ctx: click.Context, word: str, names: list[str]) -> UsageError:
+    """'no such command', and 'did you mean' among the group's own names: the suggestion
+    is one of safesm's words, never the text typed."""
+    from difflib import get_close_matches
+
+    close = get_close_matches(word, names, n=3)
+    maybe = f"; did you mean {' or '.join(close)}?" if close else "."
+    return UsageError(f"no such command (the text given is not shown){maybe}",
+                      f"Try '{ctx.command_path} --help' for the list of commands.")
 
 
 def command(name: str | None = None, **kwargs: Any) -> Callable[[F], click.Command]:
@@ -199,6 +230,13 @@ def _complete_deleted(ctx: click.Context, param: click.Parameter, incomplete: st
     return deleted_names(ctx, param, incomplete)
 
 
+def complete_regions(ctx: click.Context, param: click.Parameter, incomplete: str) -> Any:
+    """Region names (REGION and the REGION of REGION=KMS_KEY)."""
+    from ..complete import regions
+
+    return [] if "=" in incomplete else regions(ctx, param, incomplete)
+
+
 def _check_names(ctx: click.Context, param: click.Parameter,
                  value: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(check_secret_id(v) for v in value)
@@ -267,6 +305,65 @@ def report_change(rt: Runtime, as_json: bool, notice: str, name: str, action: st
     rt.notice(notice)
 
 
+def write_value(rt: Runtime, value: SecretValue, label: str = "the value") -> None:
+    """To a pipe or file: the exact bytes, no newline added (`$(safesm get x)` and pipes see
+    the value). To a terminal (`--print`): text only, ending with a newline so the shell's
+    prompt does not run on from it."""
+    data = value.reveal()
+    if rt.env.stdout_isatty:
+        if not shows_as_text(value):
+            raise InvalidValueError(f"{label} is binary (or holds control characters), and "
+                                    "stdout is a terminal: printing it could garble or "
+                                    "command the terminal; nothing was printed.",
+                                    "Send it to a pipe or a file: `safesm get NAME > FILE`.")
+        data += b"" if data.endswith(b"\n") else b"\n"
+    out = rt.env.stdout_bytes()
+    out.write(data)
+    out.flush()
+
+
 def echo(rt: Runtime, text: str) -> None:
     """Output (tables, JSON) on stdout."""
     click.echo(text, file=rt.env.stdout)
+
+
+_PASSWORD_OPTIONS = (
+    click.option("--length", type=click.IntRange(1, 4096), default=32, show_default=True,
+                 metavar="N", help="Password length (GetRandomPassword's rules, made locally)."),
+    click.option("--exclude-chars", metavar="CHARS", default="",
+                 help="Characters never to use."),
+    click.option("--no-punctuation", is_flag=True, help="No punctuation (!\"#$%&'()*+,-./:;<=>"
+                 "?@[\\]^_`{|}~)."),
+    click.option("--no-numbers", is_flag=True, help="No digits."),
+    click.option("--no-uppercase", is_flag=True, help="No upper-case letters."),
+    click.option("--no-lowercase", is_flag=True, help="No lower-case letters."),
+    click.option("--include-space", is_flag=True, help="Space may appear."),
+    click.option("--no-require-each-type", is_flag=True,
+                 help="Do not require one character of each included type."),
+)
+PASSWORD_PARAMS = ("length", "exclude_chars", "no_punctuation", "no_numbers", "no_uppercase",
+                   "no_lowercase", "include_space", "no_require_each_type")
+
+
+def password_options(func: F) -> F:
+    """GetRandomPassword's options, for `generate` and `put --generate`."""
+    for option in reversed(_PASSWORD_OPTIONS):
+        func = option(func)
+    return func
+
+
+def password_options_given(params: dict[str, Any]) -> bool:
+    return params["length"] != 32 or bool(params["exclude_chars"]) or any(
+        params[k] for k in PASSWORD_PARAMS[2:])
+
+
+def password_rules(params: dict[str, Any]) -> PasswordRules:
+    """The PasswordRules the options ask for (ops.generate), checked before any call."""
+    from ..ops.generate import PasswordRules, check
+
+    rules = PasswordRules(params["length"], params["exclude_chars"],
+                          not params["no_punctuation"], not params["no_numbers"],
+                          not params["no_uppercase"], not params["no_lowercase"],
+                          params["include_space"], not params["no_require_each_type"])
+    check(rules)
+    return rules

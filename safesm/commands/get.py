@@ -4,27 +4,12 @@ from __future__ import annotations
 
 import click
 
-from ..errors import InvalidValueError, UsageError
+from .. import values
+from ..errors import UsageError
 from ..runtime import Runtime
-from ..values import SecretValue, shows_as_text
-from ._common import command, names_argument, pass_runtime
+from ._common import command, names_argument, pass_runtime, validated, write_value
 
-
-def write_value(rt: Runtime, value: SecretValue, label: str = "the value") -> None:
-    """To a pipe or file: the exact bytes, no newline added (`$(safesm get x)` and pipes see
-    the value). To a terminal (`--print`): text only, ending with a newline so the shell's
-    prompt does not run on from it."""
-    data = value.reveal()
-    if rt.env.stdout_isatty:
-        if not shows_as_text(value):
-            raise InvalidValueError(f"{label} is binary (or holds control characters), and "
-                                    "stdout is a terminal: printing it could garble or "
-                                    "command the terminal; nothing was printed.",
-                                    "Send it to a pipe or a file: `safesm get NAME > FILE`.")
-        data += b"" if data.endswith(b"\n") else b"\n"
-    out = rt.env.stdout_bytes()
-    out.write(data)
-    out.flush()
+VERSION_ID_FORM = "a version id (32 to 64 characters, as `safesm versions NAME` lists them)"
 
 
 def _check_many(rt: Runtime, count: int, version: bool, clip: bool, to_terminal: bool) -> None:
@@ -38,15 +23,17 @@ def _check_many(rt: Runtime, count: int, version: bool, clip: bool, to_terminal:
 @command()
 @names_argument
 @click.option("--field", metavar="KEY", help="Output one key of a JSON secret.")
-@click.option("--version-id", metavar="ID", help="Read this version instead of AWSCURRENT.")
-@click.option("--version-stage", metavar="STAGE", help="Read the version with this stage label.")
+@click.option("--version-id", metavar="ID", help="Read this version instead of AWSCURRENT.",
+              callback=validated(values.is_version_id, VERSION_ID_FORM))
+@click.option("--version-stage", metavar="STAGE", help="Read the version with this stage label.",
+              callback=validated(values.is_stage_label, "a stage label (1 to 256 characters)"))
 @click.option("--print", "to_terminal", is_flag=True,
               help="Write the value to stdout even when stdout is a terminal.")
 @click.option("--clip", "to_clipboard", is_flag=True,
               help="Copy the value to the clipboard even when stdout is not a terminal.")
 @click.option("--osc52", is_flag=True,
-              help="Copy through the terminal with the OSC 52 escape (e.g. over SSH); "
-                   "implies --clip.")
+              help="Copy through the terminal with the OSC 52 escape (e.g. over SSH; the "
+                   "terminal stream may be recorded); implies --clip. Never automatic.")
 @click.option("--clip-timeout", type=click.IntRange(min=0), metavar="SECONDS",
               help="Restore the clipboard after SECONDS (default 45, SAFESM_CLIP_TIME, "
                    "config clip_timeout); 0 never clears.")

@@ -40,3 +40,11 @@ def describe(store: SecretStore, name: str) -> SecretInfo:
         return info
     return replace(info, versions=tuple(replace(v, created=dated.get(v.version_id))
                                         for v in info.versions))
+
+
+def restore(store: SecretStore, name: str) -> bool:
+    """Cancel NAME's scheduled deletion; False (and nothing changed) when none was scheduled."""
+    if not store.describe(name).deleted_date:
+        return False
+    store.restore(name)
+    return True

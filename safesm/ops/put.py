@@ -54,6 +54,7 @@ class PutRequest:
     principals_given: bool = False  # --reader/--writer on the command line
     force: bool = False
     field: str | None = None  # --key FIELD: one field of a JSON secret
+    replicas: tuple[tuple[str, str | None], ...] = ()  # a new secret: (Region, KMS key)
 
 
 @dataclass(frozen=True)
@@ -90,7 +91,7 @@ def prepare(store: SecretStore, req: PutRequest, before_value: bool = False) -> 
     is still to be typed, so --key reads the secret now to ask about its field first."""
     if req.field:
         return _prepare_field(store, req, before_value)
-    if req.force and not (req.principals_given or req.meta):
+    if req.force and not (req.principals_given or req.meta or req.replicas):
         return Prepared(req)  # the common scripted rotation: one PutSecretValue
     existing = store.find(req.name)
     if existing is None:
@@ -122,7 +123,8 @@ def write(store: SecretStore, prepared: Prepared, value: SecretValue,
             return PutOutcome(result)
         prepared = Prepared(req, True, None, plan_for(store, req.access, req.meta))
     if prepared.existing is None:
-        result = create_with_policy(store, req.name, value, req.meta, prepared.plan)
+        result = create_with_policy(store, req.name, value, req.meta, prepared.plan,
+                                    req.replicas)
         return PutOutcome(result, prepared.plan, unprotected=prepared.plan is None)
     store.update_metadata(req.name, req.meta)  # first: a new --kms-key encrypts the value
     return PutOutcome(store.put_value(req.name, value))
@@ -138,9 +140,10 @@ def plan_for(store: SecretStore, access: AllowLists | None,
 
 
 def create_with_policy(store: SecretStore, name: str, value: SecretValue,
-                       meta: Metadata = NO_METADATA,
-                       plan: policy.Plan | None = None) -> WriteResult:
-    """Create NAME holding `value`, protected by `plan` (from `plan_for`; None: no policy).
+                       meta: Metadata = NO_METADATA, plan: policy.Plan | None = None,
+                       replicas: tuple[tuple[str, str | None], ...] = ()) -> WriteResult:
+    """Create NAME holding `value`, protected by `plan` (from `plan_for`; None: no policy),
+    replicated to `replicas` ((Region, KMS key or None)).
 
     CreateSecret without a value, PutResourcePolicy, then PutSecretValue with a
     ClientRequestToken of our own: the value is never stored without its policy. An
@@ -150,7 +153,7 @@ def create_with_policy(store: SecretStore, name: str, value: SecretValue,
     token = str(uuid.uuid4())
     step = "create"
     try:
-        created = store.create_empty(name, meta)
+        created = store.create_empty(name, meta, replicas)
         step = "policy"
         if plan is not None:
             store.put_policy(name, plan.text, validated=True)
@@ -184,8 +187,8 @@ def _finish(name: str, step: str, plan: policy.Plan | None) -> str:
     remove = f"or remove it with `safesm delete {name} --force-without-recovery --yes`."
     if step == "value" or plan is None:
         return f"Finish with `safesm put {name}`, {remove}"
-    return (f"Finish with `safesm policy apply {name} --default`, then `safesm put {name}`; "
-            f"{remove}")
+    return (f"Finish with `safesm policy apply {name} --default --yes`, then `safesm put "
+            f"{name}`; {remove}")
 
 
 def _failed(err: SafesmError, name: str, step: str, token: str,
@@ -216,6 +219,10 @@ def _failed(err: SafesmError, name: str, step: str, token: str,
 def _check_overwrite(req: PutRequest, existing: SecretInfo) -> None:
     if req.principals_given:
         raise refuse_access_flags(req.name)
+    if req.replicas:
+        raise UsageError(f"--replicate-to applies to a new secret, and {req.name!r} exists; "
+                         "nothing was written.",
+                         f"Use `safesm replication add {req.name} REGION`.")
     if existing.deleted_date:
         raise ConflictError(f"secret {req.name!r} is scheduled for deletion; nothing was "
                             "written.", f"Run `safesm restore {req.name}` first.")

@@ -4,6 +4,7 @@ JSON (issue 17.17)."""
 from __future__ import annotations
 
 import json
+import re
 import time
 from datetime import timezone
 
@@ -35,8 +36,8 @@ def test_tables_say_utc_once_and_show_utc(run, sm, kathmandu):
     sm.create_secret(Name="a", SecretString="v")
     changed = sm.describe_secret(SecretId="a")["LastChangedDate"]
     out = run("list").stdout.splitlines()
-    assert out[0].split() == ["NAME", "LAST", "CHANGED", "(UTC)", "ROTATION", "DELETION",
-                              "(UTC)"]
+    assert out[0].split() == ["NAME", "LAST", "CHANGED", "(UTC)", "ROTATION", "NEXT",
+                              "ROTATION", "(UTC)", "DELETION", "(UTC)"]
     assert out[1].split()[1:3] == utc_minute(changed).split()
     versions = run("versions", "a").stdout.splitlines()
     assert versions[0].split()[-2:] == ["CREATED", "(UTC)"]
@@ -47,7 +48,7 @@ def test_describe_and_notices_say_utc_with_each_time(run, sm, kathmandu):
     sm.create_secret(Name="a", SecretString="v")
     created = sm.describe_secret(SecretId="a")["CreatedDate"]
     text = run("describe", "a").stdout
-    assert f"Created:        {utc_minute(created)} UTC" in text
+    assert re.search(rf"Created: +{utc_minute(created)} UTC\n", text), text
     r = run("delete", "a", "--yes", "--recovery-window-days", "7")
     deletion = sm.describe_secret(SecretId="a")["DeletedDate"]
     assert f"for deletion on {utc_minute(deletion)} UTC" in r.stderr

@@ -56,7 +56,7 @@ def test_signal_before_the_policy_is_attached_leaves_an_empty_secret(
     assert proc.returncode == code, err
     assert b"Traceback" not in err and canary.encode() not in out + err
     assert word + b" after creating 'db/new' without a value: no value was stored" in err
-    assert b"`safesm policy apply db/new --default`, then `safesm put db/new`" in err
+    assert b"`safesm policy apply db/new --default --yes`, then `safesm put db/new`" in err
     assert b"safesm delete db/new --force-without-recovery --yes" in err
     stalling.stop()  # the held PutResourcePolicy is dropped, never forwarded
     versions, policy = stored(sm, "db/new")
@@ -90,7 +90,7 @@ def test_the_way_out_it_names_finishes_the_secret(aws, sm, safesm_bin, stalling,
     proc.communicate(timeout=10)
     stalling.stop()
     env = {**os.environ, "AWS_ENDPOINT_URL": aws}
-    done = subprocess.run([safesm_bin, "policy", "apply", "db/new", "--default"], env=env,
+    done = subprocess.run([safesm_bin, "policy", "apply", "db/new", "--default", "--yes"], env=env,
                           capture_output=True, timeout=60)
     assert done.returncode == 0, done.stderr
     done = subprocess.run([safesm_bin, "put", "db/new"], input=canary.encode(), env=env,
