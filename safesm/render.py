@@ -121,7 +121,7 @@ def describe(info: SecretInfo) -> str:
     return "\n".join(lines)
 
 
-def change(name: str, action: str, changed: bool = True, **details: Any) -> str:
+def change(name: str | None, action: str, changed: bool = True, **details: Any) -> str:
     """What a command that changes something did, as one JSON object (--json on delete,
     restore, policy grant/revoke/apply, and every command that changes something)."""
     return to_json({"name": name, "action": action, "changed": changed, **details})

@@ -295,7 +295,7 @@ def change_json_option(func: F) -> F:
                         help="Print what was changed as JSON on stdout.")(func)
 
 
-def report_change(rt: Runtime, as_json: bool, notice: str, name: str, action: str,
+def report_change(rt: Runtime, as_json: bool, notice: str, name: str | None, action: str,
                   changed: bool = True, **details: Any) -> None:
     """The notice on stderr (unless --quiet) and, with --json, the change on stdout."""
     from .. import render

@@ -105,5 +105,5 @@ def clear(rt: Runtime, profile: str | None, all_: bool, as_json: bool) -> None:
         s, None if all_ else [credcache.selected_profile(s)], rt.notifier))
     notice = (f"Cleared the cached session of {', '.join(cleared)}." if cleared
               else "No cached session to clear.")
-    report_change(rt, as_json, notice, ", ".join(cleared), "session-clear", bool(cleared),
+    report_change(rt, as_json, notice, None, "session-clear", bool(cleared),
                   profiles=list(cleared))

@@ -114,8 +114,44 @@ def test_json_is_printed_only_when_the_change_happened(run, sm):
     assert "DeletedDate" not in sm.describe_secret(SecretId="a")
 
 
+def test_update_json(run, sm):
+    sm.create_secret(Name="a", SecretString="v", Tags=[{"Key": "old", "Value": "1"}])
+    r = run("update", "a", "--description", "d", "--untag", "old", "--json")
+    assert r.exit_code == 0, r.stderr
+    done = json.loads(r.stdout)
+    assert (done["action"], done["changed"], done["untagged"]) == ("update", True, ["old"])
+    assert "Updated the description and tags of a" in r.stderr
+
+
+def test_rotation_off_json_says_nothing_changed(run, sm):
+    sm.create_secret(Name="a", SecretString="v")
+    r = run("rotation", "off", "a", "--json")
+    assert r.exit_code == 0, r.stderr
+    assert json.loads(r.stdout) == {"name": "a", "action": "rotation-off", "changed": False}
+    assert "already off; nothing was changed" in r.stderr
+
+
+def test_history_scrub_json_keeps_the_findings_off_stdout(run, isolated_env, canary):
+    hist = isolated_env / ".bash_history"
+    hist.write_bytes(b"ls\nexport DB_PASSWORD=" + canary.encode() + b"\npwd\n")
+    hist.chmod(0o600)
+    r = run("history", "scrub", "--yes", "--json")
+    assert r.exit_code == 0, r.stderr
+    done = json.loads(r.stdout)  # stdout is the JSON and nothing else
+    assert (done["action"], done["changed"], done["masked"]) == ("history-scrub", True, False)
+    assert done["files"] == [{"path": str(hist), "shell": "bash", "entries": 1}]
+    assert "DB_PASSWORD=****" in r.stderr  # the masked finding, on stderr
+    assert canary not in r.stdout + r.stderr
+    assert hist.read_bytes() == b"ls\npwd\n"
+    again = json.loads(run("history", "scrub", "--yes", "--json").stdout)
+    assert (again["changed"], again["files"]) == (False, [])
+
+
 CHANGERS = [("put",), ("delete",), ("restore",), ("policy", "grant"), ("policy", "revoke"),
-            ("policy", "apply"), ("session", "login"), ("session", "clear")]
+            ("policy", "apply"), ("session", "login"), ("session", "clear"), ("rollback",),
+            ("update",), ("edit",), ("rotate",), ("rotation", "set"), ("rotation", "off"),
+            ("rotation", "abandon"), ("replication", "add"), ("replication", "remove"),
+            ("replication", "promote"), ("history", "scrub")]
 
 
 @pytest.mark.parametrize("path", CHANGERS, ids=" ".join)
