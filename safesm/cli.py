@@ -88,7 +88,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
 
 
 # Commands that never take a value, where one of VALUE_OPTIONS means something else.
-VALUE_FREE_OPTIONS = {"policy": {"--secret"}}  # `policy kms --secret NAME` names a secret
+# `policy kms --secret NAME` (deprecated for `policy kms NAME`) names a secret.
+VALUE_FREE_OPTIONS = {"policy": {"--secret"}}
 
 
 def _command_of(args: list[str]) -> str | None:
@@ -146,11 +147,30 @@ class SafesmGroup(SafesmGroupBase):
             from .complete import register_shells
 
             register_shells()
-        code = run(lambda: super(SafesmGroup, self).main(
-            args, prog_name or "safesm", standalone_mode=False, **extra), args)
+        restore_echo = _hush(args)
+        try:
+            code = run(lambda: super(SafesmGroup, self).main(
+                args, prog_name or "safesm", standalone_mode=False, **extra), args)
+        finally:
+            restore_echo()
         _restore_sigterm(previous)
         _flush_stdout()
         sys.exit(code)
+
+
+# Commands that may ask for a value at a hidden prompt.
+PROMPTING_COMMANDS = {"put"}
+
+
+def _hush(args: list[str]) -> Callable[[], None]:
+    """Echo off first thing when a value may be typed, so keys pressed while safesm starts
+    are never shown (the prompt then discards them); undone when the run ends."""
+    if _command_of(args) not in PROMPTING_COMMANDS or any(
+            a == "--file" or a.startswith("--file=") for a in args):
+        return lambda: None
+    from .prompt import hush_terminal
+
+    return hush_terminal()
 
 
 def _flush_stdout() -> None:
@@ -308,7 +328,7 @@ def cli(ctx: click.Context, /, **flags: Any) -> None:
     # runner's streams are in place.
     env = ctx.obj() if callable(ctx.obj) else ctx.obj
     env = env if isinstance(env, Environment) else Environment.from_process()
-    rt = Runtime(config.load(flags, env.environ), env)
+    rt = Runtime(config.load(flags, env.environ), env, flags=dict(flags))
     for warning in rt.settings.warnings:
         rt.warn(warning)
     if flags["debug"]:

@@ -26,16 +26,27 @@ def _settings(ctx: click.Context) -> Any:
     return config.load({k: root.get(k) for k in ("profile", "region", "endpoint_url")})
 
 
-def secret_names(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
+def _cached(ctx: click.Context, incomplete: str, deleted: bool) -> list[Any]:
     try:
         settings = _settings(ctx)
         path = namecache.cache_file(settings)
         if namecache.is_stale(path):
             namecache.request_refresh(settings)
+        if deleted:
+            path = namecache.deleted_file(settings)
         names = namecache.complete(namecache.read_names(path), incomplete)
         return [CompletionItem(n) for n in names]
     except Exception:  # completion must never break the user's line
         return []
+
+
+def secret_names(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
+    return _cached(ctx, incomplete, deleted=False)
+
+
+def deleted_names(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
+    """`restore <TAB>`: the secrets scheduled for deletion."""
+    return _cached(ctx, incomplete, deleted=True)
 
 
 def mapping_names(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
@@ -163,9 +174,12 @@ class SafesmBash(BashComplete):
 
 
 class SafesmZsh(ZshComplete):
-    """click's zsh script, plus: no space after a name segment ending in '/'."""
+    """click's zsh script, plus: no space after a name segment ending in '/'; and the
+    second TAB of a session works too (click's script, autoloaded from $fpath, runs as the
+    function `_safesm` from then on, where it only re-registered itself: that TAB did
+    nothing)."""
 
-    source_template = _patched(
+    source_template = _patched(_patched(
         _patched(
             _patched(ZshComplete.source_template, "    local -a completions\n",
                      "    local -a completions\n    local -a completions_nospace\n"),
@@ -178,7 +192,8 @@ class SafesmZsh(ZshComplete):
         '    if [ -n "$completions_nospace" ]; then\n'
         "        compadd -U -V unsorted -S '' -a completions_nospace\n    fi\n\n"
         '    if [ -n "$completions" ]; then',
-    )
+    ), "if [[ $zsh_eval_context[-1] == loadautofunc ]]; then",
+        "if [[ $zsh_eval_context[-1] == (loadautofunc|shfunc) ]]; then")
 
 
 def register_shells() -> None:

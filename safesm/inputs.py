@@ -22,6 +22,13 @@ class Source:
     keep_newline: bool = False
     multiline: bool = False
     binary: bool = False
+    label: str | None = None  # what the prompt names ("password in app/db"); default NAME
+
+
+def prompts(env: Environment, source: Source) -> bool:
+    """Whether the value will come from the hidden prompt (so a terminal is asked about
+    overwriting first, and reads nothing before the network has been asked)."""
+    return source.path is None and env.stdin is not None and env.stdin_isatty
 
 
 def read_bounded(stream: BinaryIO) -> bytes:
@@ -36,9 +43,17 @@ def read_bounded(stream: BinaryIO) -> bytes:
     return b"".join(chunks)
 
 
+def _terminal_file() -> UsageError:
+    return UsageError("--file names a terminal (such as /dev/stdin at a prompt): typing "
+                      "there would show the value; nothing was written.",
+                      "Leave out --file to get the hidden prompt.")
+
+
 def read_file(path: str, warn: Callable[[str], None]) -> bytes:
     try:
         with open(path, "rb") as fh:
+            if os.isatty(fh.fileno()):  # /dev/stdin, /proc/self/fd/0, /dev/tty, /dev/pts/N
+                raise _terminal_file()
             mode = os.fstat(fh.fileno()).st_mode
             if stat.S_ISREG(mode) and mode & (stat.S_IRGRP | stat.S_IROTH):
                 warn(f"{path} is readable by group or others; consider `chmod 600 {path}`.")
@@ -67,4 +82,4 @@ def read_value(env: Environment, name: str, source: Source,
         return check_value(data if exact else strip_one_newline(data), source.binary)
     from .prompt import ask_value
 
-    return ask_value(name, multiline=source.multiline, binary=source.binary)
+    return ask_value(source.label or name, multiline=source.multiline, binary=source.binary)

@@ -24,6 +24,7 @@ from .config import Settings, xdg_dir
 MAX_AGE = 300  # seconds before completion asks for a refresh
 REFRESH_TIMEOUT = 5  # seconds the background ListSecrets may take, in all
 REFRESH_BACKOFF = 30  # seconds between refresh attempts for one cache file
+DELETED = ".deleted"  # suffix of the file of names scheduled for deletion
 DEPTH = 2  # safesm/names: the directories of a cache file that are safesm's own
 
 
@@ -39,6 +40,11 @@ def cache_key(settings: Settings) -> str:
 
 def cache_file(settings: Settings, env: Mapping[str, str] | None = None) -> str:
     return os.path.join(cache_dir(env), cache_key(settings))
+
+
+def deleted_file(settings: Settings, env: Mapping[str, str] | None = None) -> str:
+    """Beside the cache of live names: the names scheduled for deletion (`restore <TAB>`)."""
+    return cache_file(settings, env) + DELETED
 
 
 def read_names(path: str | os.PathLike[str]) -> list[str]:
@@ -85,12 +91,44 @@ def update(settings: Settings, add: Iterable[str] = (), remove: Iterable[str] = 
         pass
 
 
-def replace_all(settings: Settings, names: Iterable[str], prefix: str | None = None) -> None:
-    """After a full listing: the listing is the truth (for the prefix it covered)."""
+def _edit(path: str, add: Iterable[str], remove: Iterable[str]) -> None:
+    names = set(read_names(path)) | set(add)
+    write_names(path, names - set(remove))
+
+
+def mark_deleted(settings: Settings, names: Iterable[str]) -> None:
+    """`delete`: the names leave the live list and join the scheduled-for-deletion one."""
+    names = list(names)
     try:
-        path = cache_file(settings)
-        kept = [n for n in read_names(path) if prefix and not n.startswith(prefix)]
-        write_names(path, [*kept, *names])
+        _edit(cache_file(settings), (), names)
+        _edit(deleted_file(settings), names, ())
+    except OSError:
+        pass
+
+
+def mark_restored(settings: Settings, names: Iterable[str]) -> None:
+    """`restore`: back from the scheduled-for-deletion list to the live one."""
+    names = list(names)
+    try:
+        _edit(deleted_file(settings), (), names)
+        _edit(cache_file(settings), names, ())
+    except OSError:
+        pass
+
+
+def _replace(path: str, names: Iterable[str], prefix: str | None) -> None:
+    kept = [n for n in read_names(path) if prefix and not n.startswith(prefix)]
+    write_names(path, [*kept, *names])
+
+
+def replace_all(settings: Settings, names: Iterable[str], prefix: str | None = None,
+                deleted: Iterable[str] | None = None) -> None:
+    """After a full listing: the listing is the truth (for the prefix it covered); with
+    `deleted` (a listing that included them), for the scheduled-for-deletion names too."""
+    try:
+        _replace(cache_file(settings), names, prefix)
+        if deleted is not None:
+            _replace(deleted_file(settings), deleted, prefix)
     except OSError:
         pass
 
@@ -149,10 +187,11 @@ def _refresh(argv: list[str]) -> int:
                             "endpoint_url": flags.get("--endpoint-url")})
     store = SecretStore(settings, connect_timeout=2, read_timeout=3, max_attempts=1)
     try:
-        names = [s.name for s in store.list_secrets()]
+        found = store.list_secrets(include_deleted=True)
     except Exception:  # a refresher has nobody to tell; the old cache stays
         return 1
-    replace_all(settings, names)
+    replace_all(settings, [s.name for s in found if not s.deleted_date],
+                deleted=[s.name for s in found if s.deleted_date])
     return 0
 
 

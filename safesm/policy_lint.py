@@ -171,7 +171,7 @@ def _key_findings(doc: dict[str, Any], ctx: Context) -> list[Finding]:
                          "KEY`) and allow them in its key policy (`safesm policy kms`).")]
     return [_finding("SM108", None, f"principals in other accounts also need kms:Decrypt on "
                      f"{key} in its key policy.",
-                     "Print the statements with `safesm policy kms --secret NAME --reader "
+                     "Print the statements with `safesm policy kms NAME --reader "
                      "ARN`.")]
 
 
@@ -229,10 +229,23 @@ def to_dict(f: Finding) -> dict[str, Any]:
 
 
 def report(findings: list[Finding]) -> str:
-    """One block per finding: severity, rule, where, what; then the fix, indented."""
-    lines = []
+    """One block per finding: severity, rule, where, what; then the fix, indented. The
+    same finding about several statements is shown once, naming them all."""
+    where: dict[tuple[str, str, str], list[int | None]] = {}
+    first: dict[tuple[str, str, str], Finding] = {}
     for f in findings:
-        where = "policy" if f.statement is None else f"statement {f.statement}"
-        lines.append(f"{f.severity:<6}  {f.rule} {f.name}  ({where}): {f.message}")
+        key = (f.rule, f.message, f.fix)
+        first.setdefault(key, f)
+        where.setdefault(key, []).append(f.statement)
+    lines = []
+    for key, f in first.items():
+        lines.append(f"{f.severity:<6}  {f.rule} {f.name}  ({_where(where[key])}): {f.message}")
         lines.append(f"        fix: {f.fix}")
     return "\n".join(lines)
+
+
+def _where(statements: list[int | None]) -> str:
+    numbers = sorted({i for i in statements if i is not None})
+    if not numbers:
+        return "policy"
+    return f"statement{'s' * (len(numbers) > 1)} {', '.join(map(str, numbers))}"

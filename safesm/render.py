@@ -16,6 +16,9 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from .times import utc
+from .times import when as when  # re-exported: render.when is how commands show a time
+
 if TYPE_CHECKING:
     from .models import SecretInfo, SecretSummary, SecretVersion, WriteResult
     from .policy import AllowLists
@@ -26,7 +29,7 @@ def _plain(obj: Any) -> Any:
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
         return {f.name: _plain(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
     if isinstance(obj, datetime):
-        return obj.isoformat()
+        return utc(obj).isoformat()
     if isinstance(obj, dict):
         return {str(k): _plain(v) for k, v in obj.items()}
     if isinstance(obj, (list, tuple)):
@@ -59,10 +62,6 @@ def to_json(obj: Any) -> str:
     return json.dumps(_plain(obj), indent=2, sort_keys=True)
 
 
-def when(dt: datetime | None) -> str:
-    return dt.strftime("%Y-%m-%d %H:%M") if dt else "-"
-
-
 def table(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
     """Left-aligned columns separated by two spaces, like `kubectl get`."""
     rows = [[printable(str(c)) for c in r] for r in rows]
@@ -78,18 +77,19 @@ def secret_list(secrets: Sequence[SecretSummary], replicas: bool = False) -> str
     from .render_lifecycle import replicas_cell, rotation_cell
 
     rows = [
-        (s.name, when(s.last_changed), rotation_cell(s),
-         when(s.next_rotation) if s.rotation_enabled else "-", when(s.deleted_date),
-         *([replicas_cell(s)] if replicas else []))
+        (s.name, when(s.last_changed, False), rotation_cell(s),
+         when(s.next_rotation, False) if s.rotation_enabled else "-",
+         when(s.deleted_date, False), *([replicas_cell(s)] if replicas else []))
         for s in secrets
     ]
-    headers = ("NAME", "LAST CHANGED", "ROTATION", "NEXT ROTATION", "DELETION")
+    headers = ("NAME", "LAST CHANGED (UTC)", "ROTATION", "NEXT ROTATION (UTC)",
+               "DELETION (UTC)")
     return table((*headers, "REPLICAS") if replicas else headers, rows)
 
 
 def versions(items: Sequence[SecretVersion]) -> str:
-    rows = [(v.version_id, ",".join(v.stages) or "-", when(v.created)) for v in items]
-    return table(("VERSION", "STAGES", "CREATED"), rows)
+    rows = [(v.version_id, ",".join(v.stages) or "-", when(v.created, False)) for v in items]
+    return table(("VERSION", "STAGES", "CREATED (UTC)"), rows)
 
 
 def describe(info: SecretInfo) -> str:
@@ -115,9 +115,16 @@ def describe(info: SecretInfo) -> str:
     width = max(len(k) for k, _ in pairs)
     lines = [f"{k + ':':<{width + 1}} {printable(v)}" for k, v in pairs]
     lines.append("Versions:")
-    lines.extend(printable(f"  {v.version_id}  {','.join(v.stages) or '-'}")
+    lines.extend(printable(f"  {v.version_id}  {','.join(v.stages) or '-'}"
+                           + (f"  created {when(v.created)}" if v.created else ""))
                  for v in info.versions)
     return "\n".join(lines)
+
+
+def change(name: str | None, action: str, changed: bool = True, **details: Any) -> str:
+    """What a command that changes something did, as one JSON object (--json on delete,
+    restore, policy grant/revoke/apply, and every command that changes something)."""
+    return to_json({"name": name, "action": action, "changed": changed, **details})
 
 
 def write_summary(result: WriteResult) -> str:

@@ -8,14 +8,13 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from .schedule import in_words
+from .times import when
 
 if TYPE_CHECKING:
     from .models import Replica, SecretInfo, SecretSummary
     from .ops.rotation import RotationView
 
 
-def when(dt: datetime | None) -> str:
-    return dt.strftime("%Y-%m-%d %H:%M") if dt else "-"
 
 
 def schedule_text(s: SecretSummary) -> str:
@@ -109,7 +108,7 @@ def rotation_json(v: RotationView) -> dict[str, Any]:
             "pending_version": s.pending_version, "pending_since": v.pending_since}
 
 
-REPLICA_HEADERS = ("REGION", "STATUS", "KMS KEY", "LAST ACCESSED", "MESSAGE")
+REPLICA_HEADERS = ("REGION", "STATUS", "KMS KEY", "LAST ACCESSED (UTC)", "MESSAGE")
 
 
 def replication_head(info: SecretInfo) -> str:
@@ -124,7 +123,7 @@ def replication_head(info: SecretInfo) -> str:
 
 def replica_rows(replicas: Sequence[Replica]) -> list[tuple[str, ...]]:
     return [(r.region, r.status or "?", r.kms_key_id or "aws/secretsmanager",
-             when(r.last_accessed), r.message) for r in replicas]
+             when(r.last_accessed, False), r.message) for r in replicas]
 
 
 def replication_json(info: SecretInfo) -> dict[str, Any]:

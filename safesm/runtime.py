@@ -90,6 +90,20 @@ class Runtime:
     settings: Settings
     env: Environment
     state: RunState = field(default_factory=RunState)
+    flags: dict[str, Any] = field(default_factory=dict)  # the global options, as given
+
+    def apply_flags(self, **given: Any) -> None:
+        """Global options given after the command (`safesm get x --region eu-west-1`, as
+        the AWS CLI allows) count as if given before it: the settings are resolved again,
+        flags first, so precedence and checks are the same wherever an option stands."""
+        from . import config
+
+        self.flags.update(given)
+        self.settings = config.load(self.flags, self.env.environ)
+        if given.get("debug"):
+            from .hardening import enable_debug_logging
+
+            enable_debug_logging(self.state.redactor)
 
     def notice(self, message: str) -> None:
         """Information on stderr, silenced by --quiet."""

@@ -120,6 +120,23 @@ def check_value(data: bytes, binary: bool = False) -> SecretValue:
     return SecretValue(data, binary=binary)
 
 
+# C0 controls but tab, newline and carriage return; DEL; C1 controls (U+0080-U+009F).
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def shows_as_text(value: SecretValue) -> bool:
+    """Whether the value may be printed on a terminal: UTF-8 text with no control
+    characters but tab and newline (an escape sequence could rewrite the screen, the
+    window title or the clipboard). Binary secrets never are."""
+    if value.binary:
+        return False
+    try:
+        text = value.reveal_text()
+    except UnicodeDecodeError:
+        return False
+    return _CONTROL.search(text) is None
+
+
 def _load_object(value: SecretValue) -> dict[str, Any]:
     import json
 

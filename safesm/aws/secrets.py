@@ -200,12 +200,13 @@ class SecretCalls(Connection):
 
     # writes ----------------------------------------------------------------
 
-    def create(self, name: str, value: SecretValue, meta: Metadata = NO_METADATA,
-               replicas: tuple[tuple[str, str | None], ...] = ()) -> WriteResult:
-        """CreateSecret; `replicas` are (Region, KMS key or None) to replicate to."""
-        token = str(uuid.uuid4())
-        kwargs: dict[str, Any] = {"Name": name, "ClientRequestToken": token,
-                                  **_value_kwargs(value)}
+    def create_empty(self, name: str, meta: Metadata = NO_METADATA,
+                     replicas: tuple[tuple[str, str | None], ...] = ()) -> WriteResult:
+        """CreateSecret with no value (ops.put.create_with_policy attaches the policy, then
+        writes the value); `replicas` are (Region, KMS key or None) to replicate to. A
+        resent request whose first attempt landed meets its own secret ("already exists"):
+        one that is still empty is taken as ours."""
+        kwargs: dict[str, Any] = {"Name": name}
         if replicas:
             kwargs["AddReplicaRegions"] = [{"Region": r, **({"KmsKeyId": k} if k else {})}
                                            for r, k in replicas]
@@ -215,27 +216,36 @@ class SecretCalls(Connection):
             kwargs["KmsKeyId"] = meta.kms_key
         if meta.tags:
             kwargs["Tags"] = [{"Key": t.key, "Value": t.value} for t in meta.tags]
-        try:
-            with self.writing(name, token):
+        with self.translate(name):
+            try:
                 resp = self.client.create_secret(**kwargs)
-        except errors.ConflictError:
-            # "already exists" after a resent CreateSecret whose first attempt landed but
-            # whose answer was lost: the secret holds our token as a version, so it is ours.
-            info = self.find(name)
-            if info is None or token not in {v.version_id for v in info.versions}:
-                raise
-            return WriteResult(info.name, info.arn, token, True, retries=1)
-        return _write_result(resp, created=True)
+            except Exception as exc:
+                resp = self._own_after_retry(name, exc)
+        return WriteResult(resp["Name"], resp["ARN"], "", True, retries=_retries(resp))
 
-    def put_value(self, name: str, value: SecretValue,
-                  stages: tuple[str, ...] = ()) -> WriteResult:
-        """A new version; AWSCURRENT unless `stages` names other labels."""
-        token = str(uuid.uuid4())
+    def _own_after_retry(self, name: str, exc: Exception) -> dict[str, Any]:
+        """After "already exists" on a resent CreateSecret: the secret, if it is empty (no
+        version: nobody stored a value), as the answer our first attempt lost."""
+        response = getattr(exc, "response", None) or {}
+        code = (response.get("Error") or {}).get("Code")
+        if code != "ResourceExistsException" or not _retries(response):
+            raise exc
+        resp = self.client.describe_secret(SecretId=name)
+        if resp.get("VersionIdsToStages") or resp.get("DeletedDate"):
+            raise exc
+        meta = {"RetryAttempts": _retries(response)}
+        return {"Name": resp["Name"], "ARN": resp["ARN"], "ResponseMetadata": meta}
+
+    def put_value(self, name: str, value: SecretValue, stages: tuple[str, ...] = (),
+                  token: str | None = None) -> WriteResult:
+        """A new version; AWSCURRENT unless `stages` names other labels. `token` (the
+        ClientRequestToken, which becomes the VersionId) is made here unless given."""
+        token = token or str(uuid.uuid4())
         extra: dict[str, Any] = {"VersionStages": list(stages)} if stages else {}
         with self.writing(name, token):
             resp = self.client.put_secret_value(
                 SecretId=name, ClientRequestToken=token, **extra, **_value_kwargs(value))
-        return _write_result(resp, created=False, version=token if stages else None)
+        return _write_result(resp, created=False, version=token)
 
     def put_pending(self, name: str, value: SecretValue) -> WriteResult:
         """A new version labelled safesm-pending, not AWSCURRENT: readers do not see it

@@ -144,10 +144,14 @@ class HelperBackend:
         return None if listed is None else tuple(listed.decode("utf-8", "replace").split("\n"))
 
     def clear(self) -> None:
+        """Empty the clipboard, and check: `wl-copy --clear` exits 0 yet changes nothing
+        where the compositor takes a selection only from the focused client (weston);
+        then an empty copy replaces the value, as for xclip, which has no clear."""
         if self.helper.clear:
             _run_helper(list(self.helper.clear), None, self.name)
-        else:
-            self.copy(b"")
+            if self.paste() is None:
+                return
+        self.copy(b"")
 
 
 class PyperclipBackend:

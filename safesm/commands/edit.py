@@ -15,7 +15,7 @@ from ..errors import InvalidValueError, NotConfirmed
 from ..ops import edit as ops
 from ..runtime import Runtime
 from ..values import MAX_VALUE_BYTES, SecretValue
-from ._common import command, name_argument, pass_runtime
+from ._common import change_json_option, command, name_argument, pass_runtime, report_change
 
 
 def _edited(rt: Runtime, argv: list[str], path: str, opened: ops.Opened) -> SecretValue | None:
@@ -42,8 +42,10 @@ def _edited(rt: Runtime, argv: list[str], path: str, opened: ops.Opened) -> Secr
 @click.option("--field", metavar="KEY", help="Edit one field of a JSON secret.")
 @click.option("--allow-disk-tmp", is_flag=True,
               help="Accept a disk-backed temporary directory when no tmpfs is available.")
+@change_json_option
 @pass_runtime
-def edit(rt: Runtime, name: str, field: str | None, allow_disk_tmp: bool) -> None:
+def edit(rt: Runtime, name: str, field: str | None, allow_disk_tmp: bool,
+         as_json: bool) -> None:
     """Edit secret NAME in $VISUAL/$EDITOR, from a private file in memory.
 
     Writes only if the content changed, only as valid JSON when it was JSON, and only if
@@ -63,9 +65,11 @@ def edit(rt: Runtime, name: str, field: str | None, allow_disk_tmp: bool) -> Non
     with editor.private_file(base, opened.text, opened.suffix) as path:
         new = _edited(rt, argv, path, opened)
     if new is None:
-        rt.notice(f"No change to {name}; nothing was written.")
+        report_change(rt, as_json, f"No change to {name}; nothing was written.", name, "edit",
+                      False, field=field)
         return
     rt.hold(new)
     result = ops.save(store, opened, new)
     what = f"field {field!r} of {name}" if field else name
-    rt.notice(f"Updated {what} (version {result.version_id}).")
+    report_change(rt, as_json, f"Updated {what} (version {result.version_id}).", name, "edit",
+                  field=field, version_id=result.version_id)

@@ -6,7 +6,8 @@ import click
 
 from ..errors import UsageError
 from ..runtime import Runtime
-from ._common import command, output_options, pass_runtime, source_options, sources_of
+from ._common import command, pass_runtime
+from ._options import output_options, source_options, sources_of
 
 FORMATS = ("dotenv", "shell", "json", "github-actions")
 

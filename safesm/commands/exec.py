@@ -9,7 +9,8 @@ import click
 
 from ..errors import CommandExited, UsageError
 from ..runtime import Runtime
-from ._common import command, pass_runtime, source_options, sources_of, user_umask
+from ._common import command, pass_runtime
+from ._options import source_options, sources_of, user_umask
 
 if TYPE_CHECKING:
     from ..ops.sources import Variable

@@ -10,15 +10,8 @@ import click
 
 from ..errors import UsageError
 from ..runtime import Runtime
-from ..values import SecretValue
-from ._common import command, pass_runtime, password_options, password_rules
-
-
-def _write(rt: Runtime, value: SecretValue) -> None:
-    """The exact bytes, no newline added (as `get` writes a value)."""
-    out = rt.env.stdout_bytes()
-    out.write(value.reveal())
-    out.flush()
+from ._common import command, pass_runtime, write_value
+from ._options import password_options, password_rules
 
 
 @command()
@@ -57,4 +50,4 @@ def generate(rt: Runtime, /, to_terminal: bool, to_clipboard: bool, osc52: bool,
         rt.notice(clipboard.notice_text("a new password", timeout,
                                         isinstance(target, clipboard.Osc52)))
         return
-    _write(rt, rt.hold(make(rules)))
+    write_value(rt, rt.hold(make(rules)), "the new password")

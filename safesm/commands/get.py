@@ -7,17 +7,9 @@ import click
 from .. import values
 from ..errors import UsageError
 from ..runtime import Runtime
-from ..values import SecretValue
-from ._common import command, names_argument, pass_runtime, validated
+from ._common import command, names_argument, pass_runtime, validated, write_value
 
 VERSION_ID_FORM = "a version id (32 to 64 characters, as `safesm versions NAME` lists them)"
-
-
-def write_value(rt: Runtime, value: SecretValue) -> None:
-    """The exact bytes, no newline added: `$(safesm get x)` and pipes see the value."""
-    out = rt.env.stdout_bytes()
-    out.write(value.reveal())
-    out.flush()
 
 
 def _check_many(rt: Runtime, count: int, version: bool, clip: bool, to_terminal: bool) -> None:
@@ -66,12 +58,14 @@ def get(rt: Runtime, names: tuple[str, ...], field: str | None, version_id: str 
     if len(names) > 1:
         _check_many(rt, len(names), bool(version_id or version_stage), clip, to_terminal)
         hardening.protect_process()
-        return write_value(rt, read.read_many_json(rt.store(), names, field))
+        return write_value(rt, read.read_many_json(rt.store(), names, field), "the values")
     if clip or (rt.env.stdout_isatty and not to_terminal):
         timeout = rt.settings.clip_timeout if clip_timeout is None else clip_timeout
         return _to_clipboard(rt, names[0], field, version_id, version_stage, osc52, timeout)
     hardening.protect_process()
-    write_value(rt, read.read_one(rt.store(), names[0], field, version_id, version_stage))
+    label = f"the {field} field of {names[0]}" if field else f"the value of {names[0]}"
+    write_value(rt, read.read_one(rt.store(), names[0], field, version_id, version_stage),
+                label)
 
 
 def _to_clipboard(rt: Runtime, name: str, field: str | None, version_id: str | None,

@@ -11,7 +11,8 @@ import click
 
 from ..errors import UsageError
 from ..runtime import Runtime
-from ._common import _check_name, _complete_name, command, echo, pass_runtime, prefix_option
+from ._common import check_name_param, command, complete_name, echo, pass_runtime
+from ._options import prefix_option
 
 if TYPE_CHECKING:
     from ..ops.importing import Planned
@@ -24,8 +25,8 @@ VERBS = {"create": ("created", "would create"), "update": ("updated", "would upd
 @command("import")
 @click.argument("path", metavar="FILE", type=click.Path(dir_okay=False))
 @prefix_option("One secret per key: PATH/KEY.")
-@click.option("--into", metavar="NAME", shell_complete=_complete_name,
-              callback=lambda c, p, v: None if v is None else _check_name(c, p, v),
+@click.option("--into", metavar="NAME", shell_complete=complete_name,
+              callback=lambda c, p, v: None if v is None else check_name_param(c, p, v),
               help="One JSON secret NAME holding every key.")
 @click.option("--format", "fmt", type=click.Choice(("dotenv", "json")),
               help="The file's format (default: json for *.json, else dotenv).")

@@ -6,7 +6,8 @@ import click
 
 from ..errors import UsageError
 from ..runtime import Runtime
-from ._common import command, output_options, pass_runtime
+from ._common import command, pass_runtime
+from ._options import output_options
 
 MAX_TEMPLATE = 16 * 1024 * 1024
 

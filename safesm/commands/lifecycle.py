@@ -8,11 +8,17 @@ from typing import TYPE_CHECKING
 
 import click
 
-from .. import render
 from ..models import Metadata
 from ..runtime import Runtime
 from ..values import parse_tag
-from ._common import command, echo, json_option, name_argument, pass_runtime, validated
+from ._common import (
+    change_json_option,
+    command,
+    name_argument,
+    pass_runtime,
+    report_change,
+    validated,
+)
 
 if TYPE_CHECKING:
     from ..ops.update import KeyChange
@@ -26,7 +32,7 @@ _VERSION_ID = re.compile(r"[A-Za-z0-9-]{32,64}")
               callback=validated(_VERSION_ID.fullmatch, "a version id (32-64 letters, digits "
                                  "and -, as `safesm versions NAME` lists)"),
               help="Make this version current instead of the AWSPREVIOUS one.")
-@json_option("a notice")
+@change_json_option
 @pass_runtime
 def rollback(rt: Runtime, name: str, to_version: str | None, as_json: bool) -> None:
     """Make the previous version of NAME current again (or --to VERSION_ID).
@@ -42,15 +48,12 @@ def rollback(rt: Runtime, name: str, to_version: str | None, as_json: bool) -> N
     changed = plan.target != plan.current
     if changed:
         ops.apply(store, plan)
-    if as_json:
-        echo(rt, render.to_json({"name": plan.name, "current_version": plan.target,
-                                 "previous_version": plan.current if changed else None,
-                                 "changed": changed}))
-    if not changed:
-        rt.notice(f"Version {plan.target} of {name} is already current; nothing was changed.")
-        return
-    rt.notice(f"Rolled back {name}: version {plan.target} is AWSCURRENT; {plan.current} is "
-              f"now AWSPREVIOUS (undo with `safesm rollback {name}`).")
+    notice = (f"Rolled back {name}: version {plan.target} is AWSCURRENT; {plan.current} is "
+              f"now AWSPREVIOUS (undo with `safesm rollback {name}`)." if changed else
+              f"Version {plan.target} of {name} is already current; nothing was changed.")
+    report_change(rt, as_json, notice, plan.name, "rollback", changed,
+                  current_version=plan.target,
+                  previous_version=plan.current if changed else None)
 
 
 @command()
@@ -61,9 +64,10 @@ def rollback(rt: Runtime, name: str, to_version: str | None, as_json: bool) -> N
 @click.option("--tag", "tags", multiple=True, metavar="KEY=VALUE",
               help="Add or change a tag (repeatable).")
 @click.option("--untag", "untags", multiple=True, metavar="KEY", help="Remove a tag (repeatable).")
+@change_json_option
 @pass_runtime
 def update(rt: Runtime, name: str, description: str | None, kms_key: str | None,
-           tags: tuple[str, ...], untags: tuple[str, ...]) -> None:
+           tags: tuple[str, ...], untags: tuple[str, ...], as_json: bool) -> None:
     """Change NAME's description, KMS key or tags without writing a new value."""
     from ..ops import update as ops
 
@@ -73,9 +77,10 @@ def update(rt: Runtime, name: str, description: str | None, kms_key: str | None,
     what = [w for w, on in (("description", description is not None), ("KMS key", kms_key),
                             ("tags", tags or untags)) if on]
     listed = " and ".join([", ".join(what[:-1]), what[-1]] if len(what) > 1 else what)
-    rt.notice(f"Updated the {listed} of {name}; no new version was written.")
-    if change is not None:
-        rt.notice(_key_notice(change))
+    notice = f"Updated the {listed} of {name}; no new version was written."
+    report_change(rt, as_json, notice + (f"\n{_key_notice(change)}" if change else ""), name,
+                  "update", updated=what, untagged=list(untags),
+                  reencrypted=[v for _, v in change.reencrypted] if change else [])
 
 
 def _key_notice(change: KeyChange) -> str:

@@ -10,7 +10,16 @@ from .. import namecache, render
 from ..errors import NotConfirmed
 from ..models import SecretSummary
 from ..runtime import Runtime
-from ._common import command, echo, json_option, name_argument, pass_runtime
+from ._common import (
+    change_json_option,
+    command,
+    deleted_name_argument,
+    echo,
+    json_option,
+    name_argument,
+    pass_runtime,
+    report_change,
+)
 
 
 @command("list")
@@ -26,7 +35,8 @@ def list_cmd(rt: Runtime, prefix: str | None, include_deleted: bool, with_replic
     """List secret names with when they changed, rotation and deletion (never values)."""
     store = rt.store()
     secrets: Sequence[SecretSummary] = store.list_secrets(prefix, include_deleted)
-    namecache.replace_all(rt.settings, [s.name for s in secrets], prefix)
+    namecache.replace_all(rt.settings, [s.name for s in secrets if not s.deleted_date], prefix,
+                          [s.name for s in secrets if s.deleted_date] if include_deleted else None)
     if with_replicas:
         from ..ops.replication import describe_all
 
@@ -40,10 +50,11 @@ def list_cmd(rt: Runtime, prefix: str | None, include_deleted: bool, with_replic
 @pass_runtime
 def describe(rt: Runtime, name: str, as_json: bool) -> None:
     """Show a secret's metadata: versions, KMS key, rotation, replication, tags."""
+    from ..ops.manage import describe as describe_op
     from ..ops.policy import describe_notes
 
     store = rt.store()
-    info = store.describe(name)
+    info = describe_op(store, name)
     notes = describe_notes(store, info)
     if as_json:
         echo(rt, render.to_json({**render.fields(info), "notes": notes}))
@@ -81,33 +92,41 @@ def _confirm_delete(rt: Runtime, name: str) -> None:
 @click.option("--force-without-recovery", is_flag=True,
               help="Delete at once, with no way to restore.")
 @click.option("-y", "--yes", is_flag=True, help="Do not ask for confirmation (scripts).")
+@change_json_option
 @pass_runtime
-def delete(rt: Runtime, name: str, days: int, force_without_recovery: bool, yes: bool) -> None:
+def delete(rt: Runtime, name: str, days: int, force_without_recovery: bool, yes: bool,
+           as_json: bool) -> None:
     """Schedule secret NAME for deletion (or delete it at once)."""
     from ..ops import manage
 
     store = rt.store()
-    manage.deletable(store, name, force_without_recovery)
+    info = manage.deletable(store, name, force_without_recovery)
     if not yes:
         _confirm_delete(rt, name)
     when = manage.delete(store, name, days, force_without_recovery)
-    namecache.update(rt.settings, remove=[name])
     if force_without_recovery:
-        rt.notice(f"Deleted {name} permanently.")
+        namecache.update(rt.settings, remove=[name])
+        notice = f"Deleted {name} permanently."
     else:
-        rt.notice(f"Scheduled {name} for deletion on {render.when(when)}; undo with "
+        namecache.mark_deleted(rt.settings, [name])
+        notice = (f"Scheduled {name} for deletion on {render.when(when)}; undo with "
                   f"`safesm restore {name}`.")
+    report_change(rt, as_json, notice, info.name, "delete", arn=info.arn, deletion_date=when,
+                  recovery_window_days=None if force_without_recovery else days,
+                  permanent=force_without_recovery)
 
 
 @command()
-@name_argument
+@deleted_name_argument
+@change_json_option
 @pass_runtime
-def restore(rt: Runtime, name: str) -> None:
+def restore(rt: Runtime, name: str, as_json: bool) -> None:
     """Cancel the scheduled deletion of secret NAME."""
     from ..ops import manage
 
-    if not manage.restore(rt.store(), name):
-        rt.notice(f"Nothing changed: {name} is not scheduled for deletion.")
-        return
-    namecache.update(rt.settings, add=[name])
-    rt.notice(f"Restored {name}.")
+    changed = manage.restore(rt.store(), name)
+    if changed:
+        namecache.mark_restored(rt.settings, [name])
+    notice = (f"Restored {name}." if changed
+              else f"Nothing changed: {name} is not scheduled for deletion.")
+    report_change(rt, as_json, notice, name, "restore", changed)

@@ -19,7 +19,18 @@ from ..models import SecretInfo
 from ..ops import policy as ops
 from ..policy import AllowLists, dumps
 from ..runtime import Runtime
-from ._common import confirm_or_refuse, echo, group, name_argument, pass_runtime, validated
+from ._common import (
+    change_json_option,
+    confirm_or_refuse,
+    echo,
+    file_option,
+    group,
+    name_argument,
+    optional_name_argument,
+    pass_runtime,
+    report_change,
+    validated,
+)
 
 FAIL_ON = click.Choice(policy_lint.SEVERITIES)
 _ACCOUNT = re.compile(r"\d{12}")
@@ -110,7 +121,8 @@ def _loss_confirmer(rt: Runtime, name: str, yes: bool) -> ops.Confirm:
 
 
 def _edit(rt: Runtime, name: str, principals: tuple[str, ...], read: bool, write: bool,
-          add: bool, start_from_default: bool = False, yes: bool = False) -> None:
+          add: bool, as_json: bool, start_from_default: bool = False,
+          yes: bool = False) -> None:
     """grant/revoke: edit the allow-lists; a no-op writes nothing."""
     targets = ops.principals(list(principals), "PRINCIPAL_ARN")
     extra = ops.requested_access(rt.settings.extra, rt.settings.config_file) \
@@ -118,34 +130,43 @@ def _edit(rt: Runtime, name: str, principals: tuple[str, ...], read: bool, write
     done = ops.edit(rt.store(), name, targets, read, write, add, extra, start_from_default,
                     _loss_confirmer(rt, name, yes))
     _warn_findings(rt, done.warnings)
+    lists = done.lists
+    report_change(rt, as_json, _edit_notice(name, done, add, read, write), name,
+                  "grant" if add else "revoke", done.changed, kind=done.kind,
+                  readers=list(lists.readers) if lists else None,
+                  writers=list(lists.writers) if lists else None)
+
+
+def _edit_notice(name: str, done: ops.Edit, add: bool, read: bool, write: bool) -> str:
     if done.lists is None:
-        rt.notice(f"{name} has no resource policy; nothing to revoke, nothing changed.")
-    elif not done.changed and add:
-        rt.notice(f"Nothing changed: already granted on {name}.")
-    elif not done.changed:
+        return f"{name} has no resource policy; nothing to revoke, nothing changed."
+    if not done.changed and add:
+        return f"Nothing changed: already granted on {name}."
+    if not done.changed:
         lists = "readers or writers" if read and write else "readers" if read else "writers"
-        rt.notice(f"Nothing changed: the principal(s) given were not on {name}'s {lists} "
-                  "list.")
-    elif done.kind == "allow":
-        _said_allow(rt, name, done)
-    else:
-        rt.notice(f"{'Granted' if add else 'Revoked'} on {name}. Readers: "
-                  f"{', '.join(done.lists.readers)}. Writers: {', '.join(done.lists.writers)}.")
+        return f"Nothing changed: the principal(s) given were not on {name}'s {lists} list."
+    if done.kind == "allow":
+        return _said_allow(name, done)
+    return (f"{'Granted' if add else 'Revoked'} on {name}. Readers: "
+            f"{', '.join(done.lists.readers)}. Writers: {', '.join(done.lists.writers)}.")
 
 
-def _said_allow(rt: Runtime, name: str, done: ops.Edit) -> None:
+def _said_allow(name: str, done: ops.Edit) -> str:
     """Grants by Allow statements: say that nobody lost access, and who is allowed."""
     lists = done.lists or _NOBODY
+    lines = []
     if done.was_empty:
-        rt.notice(f"{name} had no resource policy: safesm added one that only allows, so "
-                  "everyone your IAM policies let in keeps access (`--start-from-default` "
-                  "limits access to a list instead).")
+        lines.append(f"{name} had no resource policy: safesm added one that only allows, so "
+                     "everyone your IAM policies let in keeps access (`--start-from-default` "
+                     "limits access to a list instead).")
     if not (lists.readers or lists.writers):
-        rt.notice(f"Revoked on {name}: its policy allowed nobody else, so it was removed; "
-                  "access your IAM policies give is unchanged.")
-        return
-    rt.notice(f"Done on {name}. Also allowed to read: {', '.join(lists.readers) or 'nobody'}. "
-              f"Also allowed to write: {', '.join(lists.writers) or 'nobody'}.")
+        lines.append(f"Revoked on {name}: its policy allowed nobody else, so it was removed; "
+                     "access your IAM policies give is unchanged.")
+    else:
+        lines.append(f"Done on {name}. Also allowed to read: "
+                     f"{', '.join(lists.readers) or 'nobody'}. Also allowed to write: "
+                     f"{', '.join(lists.writers) or 'nobody'}.")
+    return "\n".join(lines)
 
 
 _NOBODY = AllowLists((), ())
@@ -162,9 +183,10 @@ _NOBODY = AllowLists((), ())
                    "you, config readers/writers and these principals keep access (asks first).")
 @click.option("-y", "--yes", is_flag=True,
               help="With --start-from-default: do not ask for confirmation (scripts).")
+@change_json_option
 @pass_runtime
 def grant(rt: Runtime, name: str, principals: tuple[str, ...], read: bool, write: bool,
-          start_from_default: bool, yes: bool) -> None:
+          start_from_default: bool, yes: bool, as_json: bool) -> None:
     """Add principals to NAME's readers and/or writers (idempotent).
 
     A grant only adds access: on a secret without a resource policy (created outside
@@ -173,7 +195,7 @@ def grant(rt: Runtime, name: str, principals: tuple[str, ...], read: bool, write
     ARN is converted to its role. A principal in another account also gets an Allow,
     since only a resource policy can grant cross-account access.
     """
-    _edit(rt, name, principals, *_jobs(read, write, "grant"), add=True,
+    _edit(rt, name, principals, *_jobs(read, write, "grant"), add=True, as_json=as_json,
           start_from_default=start_from_default, yes=yes)
 
 
@@ -182,26 +204,28 @@ def grant(rt: Runtime, name: str, principals: tuple[str, ...], read: bool, write
 @click.argument("principals", nargs=-1, required=True, metavar="PRINCIPAL_ARN...")
 @click.option("--read", is_flag=True, help="Remove from the readers only.")
 @click.option("--write", is_flag=True, help="Remove from the writers only.")
+@change_json_option
 @pass_runtime
 def revoke(rt: Runtime, name: str, principals: tuple[str, ...], read: bool,
-           write: bool) -> None:
+           write: bool, as_json: bool) -> None:
     """Remove principals from NAME's readers and writers (both unless --read/--write)."""
     both = not (read or write)
-    _edit(rt, name, principals, read or both, write or both, add=False)
+    _edit(rt, name, principals, read or both, write or both, add=False, as_json=as_json)
 
 
 @policy.command()
 @name_argument
-@click.option("--file", "path", metavar="PATH", help="The policy JSON ('-' for stdin).")
+@file_option("--file", "path", help="The policy JSON ('-' for stdin).")
 @click.option("--default", "use_default", is_flag=True,
               help="safesm's default: you, plus config readers/writers.")
 @click.option("--fail-on", type=FAIL_ON, default="high", show_default=True,
               help="Refuse when lint finds problems of this severity or worse.")
 @click.option("-y", "--yes", is_flag=True,
               help="With --default: do not ask, when someone would lose access (scripts).")
+@change_json_option
 @pass_runtime
 def apply(rt: Runtime, name: str, path: str | None, use_default: bool, fail_on: str,
-          yes: bool) -> None:
+          yes: bool, as_json: bool) -> None:
     """Replace NAME's resource policy: lint, validate, then put with BlockPublicPolicy.
 
     --default asks first when anyone would lose access (on a secret created outside
@@ -212,16 +236,18 @@ def apply(rt: Runtime, name: str, path: str | None, use_default: bool, fail_on: 
     if use_default:
         extra = ops.requested_access(rt.settings.extra, rt.settings.config_file)
         plan = ops.apply_default(rt.store(), name, extra, _loss_confirmer(rt, name, yes))
-        _warn_findings(rt, plan.warnings)
+        warnings = list(plan.warnings)
     else:
         text = _read_policy_file(rt, path or "-")
-        _warn_findings(rt, ops.apply_text(rt.store(), name, text, fail_on))
-    rt.notice(f"Applied the policy to {name}.")
+        warnings = ops.apply_text(rt.store(), name, text, fail_on)
+    _warn_findings(rt, warnings)
+    report_change(rt, as_json, f"Applied the policy to {name}.", name, "apply",
+                  warnings=[policy_lint.to_dict(f) for f in warnings])
 
 
 @policy.command()
-@click.argument("name", required=False)
-@click.option("--file", "path", metavar="PATH", help="Lint a policy file instead ('-': stdin).")
+@optional_name_argument
+@file_option("--file", "path", help="Lint a policy file instead ('-': stdin).")
 @click.option("--account", metavar="ID", callback=validated(_ACCOUNT.fullmatch,
               "a 12-digit account id"), help="With --file: the secret's account, for the "
               "cross-account checks.")
@@ -313,19 +339,34 @@ def iam(rt: Runtime, name: str, read: bool, write: bool, manage: bool, guard: bo
     echo(rt, dumps(identity_policy(info.arn, jobs, key, abac_tag)))
 
 
+def _kms_name(rt: Runtime, name: str | None, secret: str | None) -> str:
+    """NAME, like every other policy subcommand; `--secret NAME` (the old form) still works
+    for now, with a warning."""
+    from ..values import check_secret_id
+
+    if bool(name) == bool(secret):
+        raise UsageError("give the secret's NAME: `safesm policy kms NAME`.")
+    if secret:
+        rt.warn("`policy kms --secret NAME` is deprecated and will be removed: use "
+                "`safesm policy kms NAME`.")
+    return check_secret_id(name or secret or "")
+
+
 @policy.command()
-@click.option("--secret", "name", required=True, metavar="NAME", help="The secret.")
+@optional_name_argument
+@click.option("--secret", "secret", metavar="NAME", hidden=True,
+              help="Deprecated: the secret (use NAME).")
 @click.option("--reader", "readers", multiple=True, metavar="ARN",
               help="A principal that reads (repeatable; default: the secret's readers).")
 @click.option("--writer", "writers", multiple=True, metavar="ARN",
               help="A principal that writes (repeatable).")
 @pass_runtime
-def kms(rt: Runtime, name: str, readers: tuple[str, ...], writers: tuple[str, ...]) -> None:
+def kms(rt: Runtime, name: str | None, secret: str | None, readers: tuple[str, ...],
+        writers: tuple[str, ...]) -> None:
     """Print key-policy statements letting readers decrypt NAME, only via Secrets Manager."""
     from ..policy import allow_lists, key_policy_statements
-    from ..values import check_secret_id
 
-    check_secret_id(name)
+    name = _kms_name(rt, name, secret)
     reader_arns = tuple(ops.principals(list(readers), "--reader"))
     writer_arns = tuple(ops.principals(list(writers), "--writer"))
     info, doc = ops.current(rt.store(), name)

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 import click
 
 from .. import hardening, namecache, render
 from ..errors import UsageError
-from ..inputs import Source, read_value
+from ..inputs import Source, prompts, read_value
 from ..models import Metadata
 from ..ops import policy as policy_ops
-from ..ops.put import PutOutcome, PutRequest, put_field, put_whole, refuse_access_flags
+from ..ops import put as put_ops
+from ..ops.put import Prepared, PutOutcome, PutRequest, refuse_access_flags
 from ..policy import AllowLists
 from ..runtime import Runtime
 from ..values import SecretValue, parse_tag
@@ -20,21 +22,21 @@ from ._common import (
     complete_regions,
     confirmer,
     echo,
+    file_option,
     new_name_argument,
     pass_runtime,
-    password_options,
-    password_options_given,
-    password_rules,
 )
+from ._options import password_options, password_options_given, password_rules
 
 if TYPE_CHECKING:
+    from ..aws.store import SecretStore
     from ..ops.generate import PasswordRules
 
 
 @command()
 @new_name_argument
-@click.option("--file", "path", metavar="PATH",
-              help="Read the value from PATH, exact bytes ('-' for stdin, exact).")
+@file_option("--file", "path",
+             help="Read the value from PATH, exact bytes ('-' for stdin, exact).")
 @click.option("--keep-newline", is_flag=True,
               help="Keep the trailing newline of piped stdin.")
 @click.option("--multiline", is_flag=True, help="Prompt for a multi-line value (PEM, JSON).")
@@ -75,24 +77,35 @@ def put(rt: Runtime, /, name: str, path: str | None, keep_newline: bool, multili
     """
     meta = Metadata(description, kms_key, tuple(parse_tag(t) for t in tags))
     req = PutRequest(name, meta, _access(rt, readers, writers, no_default_policy),
-                     bool(readers or writers), force, _replicas(replicate_to, field))
+                     bool(readers or writers), force, field, _replicas(replicate_to, field))
     if field and req.principals_given:
         raise refuse_access_flags(name)
     source = Source(path, keep_newline, multiline, binary)
     rules = _generated(source, generate, password)
     hardening.protect_process()
-    value = rt.hold(_password(rules) if rules else read_value(rt.env, name, source, rt.warn))
-    store = rt.store()
-    confirm = confirmer(rt, "--force", "nothing was written")
-    if field:
-        outcome = PutOutcome(put_field(store, name, field, value, force, confirm, meta))
-    else:
-        outcome = put_whole(store, req, value, confirm)
+    source = replace(source, label=f"{field} in {name}" if field else None)
+    store, prepared, value = _prepare_and_read(rt, req, source, rules)
+    outcome = put_ops.write(store, prepared, value,
+                            confirmer(rt, "--force", "nothing was written"))
     namecache.update(rt.settings, add=[name])
     _report(rt, outcome, as_json)
-    if outcome.plan is not None:  # after "Created …": a failure here must not read as
-        policy_ops.attach_default(store, outcome.result.name, outcome.plan)  # nothing written
-        rt.notice(render.default_policy_notice(outcome.result.name, outcome.plan.lists))
+
+
+def _prepare_and_read(rt: Runtime, req: PutRequest, source: Source,
+                      rules: PasswordRules | None) -> tuple[SecretStore, Prepared, SecretValue]:
+    """A terminal is asked about overwriting before the value is typed (like `pass
+    insert`); a pipe, a file or --generate is read (made) and checked before any network
+    call."""
+    asks = rules is None and prompts(rt.env, source)
+    early = None if asks else _read(rt, req.name, source, rules)
+    store = rt.store()
+    prepared = put_ops.prepare(store, req, before_value=asks)
+    put_ops.confirm_overwrite(prepared, confirmer(rt, "--force", "nothing was written"))
+    return store, prepared, early if early is not None else _read(rt, req.name, source, rules)
+
+
+def _read(rt: Runtime, name: str, source: Source, rules: PasswordRules | None) -> SecretValue:
+    return rt.hold(_password(rules) if rules else read_value(rt.env, name, source, rt.warn))
 
 
 def _report(rt: Runtime, outcome: PutOutcome, as_json: bool) -> None:
@@ -104,6 +117,8 @@ def _report(rt: Runtime, outcome: PutOutcome, as_json: bool) -> None:
     if as_json:
         echo(rt, render.to_json(outcome.result))
     rt.notice(render.write_summary(outcome.result))
+    if outcome.plan is not None:
+        rt.notice(render.default_policy_notice(outcome.result.name, outcome.plan.lists))
 
 
 def _generated(source: Source, generate: bool,

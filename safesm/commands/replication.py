@@ -12,6 +12,7 @@ from .. import render, render_lifecycle
 from ..ops import replication as ops
 from ..runtime import Runtime
 from ._common import (
+    change_json_option,
     complete_regions,
     confirm_or_refuse,
     echo,
@@ -19,6 +20,7 @@ from ._common import (
     json_option,
     name_argument,
     pass_runtime,
+    report_change,
 )
 
 WAIT_SECONDS = 300
@@ -52,9 +54,10 @@ def show(rt: Runtime, name: str, as_json: bool) -> None:
 @click.option("--overwrite-replica", is_flag=True,
               help="Replace a secret of the same name that already exists in a Region.")
 @click.option("--wait", is_flag=True, help="Wait until every new replica is in sync.")
+@change_json_option
 @pass_runtime
 def add(rt: Runtime, name: str, targets: tuple[str, ...], overwrite_replica: bool,
-        wait: bool) -> None:
+        wait: bool, as_json: bool) -> None:
     """Replicate NAME to more Regions (REGION=KMS_KEY: encrypt the replica with that key).
 
     Without a key, a replica is encrypted with its Region's aws/secretsmanager key.
@@ -71,15 +74,18 @@ def add(rt: Runtime, name: str, targets: tuple[str, ...], overwrite_replica: boo
     if wait:
         replicas = ops.wait(store, name, regions, WAIT_SECONDS)
     mine = [r for r in replicas if r.region in regions]
-    echo(rt, render.table(render_lifecycle.REPLICA_HEADERS, render_lifecycle.replica_rows(mine)))
+    if not as_json:
+        echo(rt, render.table(render_lifecycle.REPLICA_HEADERS,
+                              render_lifecycle.replica_rows(mine)))
     problem = ops.failures(replicas, regions)
     if problem is not None:
         raise problem
     if any(r.status not in ops.SETTLED for r in mine):
-        rt.notice(f"Replication of {name} is under way; follow it with `safesm replication "
+        notice = (f"Replication of {name} is under way; follow it with `safesm replication "
                   f"show {name}` (or pass --wait).")
     else:
-        rt.notice(f"Replicated {name} to {', '.join(regions)}.")
+        notice = f"Replicated {name} to {', '.join(regions)}."
+    report_change(rt, as_json, notice, name, "replication-add", replicas=mine)
 
 
 @replication.command()
@@ -87,8 +93,9 @@ def add(rt: Runtime, name: str, targets: tuple[str, ...], overwrite_replica: boo
 @click.argument("regions", nargs=-1, required=True, metavar="REGION...",
                 shell_complete=complete_regions)
 @click.option("-y", "--yes", is_flag=True, help="Do not ask for confirmation (scripts).")
+@change_json_option
 @pass_runtime
-def remove(rt: Runtime, name: str, regions: tuple[str, ...], yes: bool) -> None:
+def remove(rt: Runtime, name: str, regions: tuple[str, ...], yes: bool, as_json: bool) -> None:
     """Delete NAME's replicas in REGIONs; the primary secret is kept."""
     for i, region in enumerate(regions, 1):
         ops.check_region(region, f"REGION #{i}")
@@ -98,8 +105,9 @@ def remove(rt: Runtime, name: str, regions: tuple[str, ...], yes: bool) -> None:
         confirm_or_refuse(rt, f"Delete the replicas of {name} in {', '.join(regions)}? Anything "
                           "reading it there loses it.", "removing replicas", "--yes")
     left = store.remove_replicas(name, list(regions))
-    rt.notice(f"Removed the replicas of {name} in {', '.join(regions)}; "
-              f"{len(left)} replica(s) left.")
+    report_change(rt, as_json, f"Removed the replicas of {name} in {', '.join(regions)}; "
+                  f"{len(left)} replica(s) left.", name, "replication-remove",
+                  removed=list(regions), left=left)
 
 
 @replication.command()
@@ -107,8 +115,9 @@ def remove(rt: Runtime, name: str, regions: tuple[str, ...], yes: bool) -> None:
 @click.option("--region", "region", required=True, metavar="REPLICA_REGION",
               shell_complete=complete_regions, help="The Region of the replica to promote.")
 @click.option("-y", "--yes", is_flag=True, help="Do not ask for confirmation (scripts).")
+@change_json_option
 @pass_runtime
-def promote(rt: Runtime, name: str, region: str, yes: bool) -> None:
+def promote(rt: Runtime, name: str, region: str, yes: bool, as_json: bool) -> None:
     """Make NAME's replica in REPLICA_REGION a standalone secret (e.g. for failover).
 
     Calls StopReplicationToReplica in the replica's Region, as AWS requires.
@@ -122,6 +131,7 @@ def promote(rt: Runtime, name: str, region: str, yes: bool) -> None:
                           f"secret? It stops receiving changes from {primary}.",
                           "promoting a replica", "--yes")
     arn = store.stop_replication(name, region)
-    rt.notice(f"Promoted {name} in {region} to a standalone secret ({arn}); {primary} no "
-              f"longer replicates to it. Check its policy and rotation there: "
-              f"`safesm --region {region} policy show {name}`.")
+    report_change(rt, as_json, f"Promoted {name} in {region} to a standalone secret ({arn}); "
+                  f"{primary} no longer replicates to it. Check its policy and rotation there: "
+                  f"`safesm --region {region} policy show {name}`.", name, "replication-promote",
+                  region=region, arn=arn)

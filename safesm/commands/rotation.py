@@ -17,6 +17,7 @@ from ..ops import rotation as ops
 from ..ops import rotator
 from ..runtime import Runtime
 from ._common import (
+    change_json_option,
     command,
     confirm_or_refuse,
     echo,
@@ -24,6 +25,7 @@ from ._common import (
     json_option,
     name_argument,
     pass_runtime,
+    report_change,
     validated,
 )
 
@@ -98,9 +100,11 @@ def _grant_decided(rt: Runtime, name: str, found: rotator.RotatorCheck, flag: bo
               help="The rotation Lambda (default: the one the secret has).")
 @click.option("--now", is_flag=True, help="Also rotate now, and follow it until it is done.")
 @click.option("--grant-rotator", is_flag=True, help=_GRANT_HELP)
+@change_json_option
 @pass_runtime
 def set_cmd(rt: Runtime, name: str, every: str | None, cron_text: str | None,
-            window: str | None, lambda_arn: str | None, now: bool, grant_rotator: bool) -> None:
+            window: str | None, lambda_arn: str | None, now: bool, grant_rotator: bool,
+            as_json: bool) -> None:
     """Turn rotation of NAME on, or change its schedule, window or Lambda."""
     sched = schedule.parse(every, cron_text, window)  # before any call
     store = rt.store()
@@ -115,13 +119,18 @@ def set_cmd(rt: Runtime, name: str, every: str | None, cron_text: str | None,
     info = done.info
     rt.notice(f"Rotation of {name} is on: {schedule.in_words(sched.expression)}"
               f"{', window ' + sched.window if sched.window else ''}, Lambda {plan.lambda_arn} "
-              f"(role {plan.check.role}); next rotation {render.when(info.next_rotation)} UTC.")
+              f"(role {plan.check.role}); next rotation {render.when(info.next_rotation)}.")
     if done.old_may_fire:
         rt.notice("AWS may still run the rotation planned under the previous schedule (rate() "
                   "and day-count schedules count from the last rotation); a cron() schedule "
                   "controls the window exactly.")
     if done.version:
         _follow(rt, name, done.version, ops.DEFAULT_TIMEOUT)
+    if as_json:
+        echo(rt, render.change(name, "rotation-set", schedule=sched.expression,
+                               window=sched.window, lambda_arn=plan.lambda_arn,
+                               role=plan.check.role, next_rotation=info.next_rotation,
+                               granted_rotator=done.granted, rotated_version=done.version))
 
 
 _STATES = {"absent": "waiting for the Lambda to create the new version (createSecret)",
@@ -149,8 +158,10 @@ def _follow(rt: Runtime, name: str, version: str, timeout: float) -> None:
 @click.option("--timeout", type=click.IntRange(1, 3600), default=ops.DEFAULT_TIMEOUT,
               show_default=True, metavar="SECONDS", help="How long to follow the rotation.")
 @click.option("--grant-rotator", is_flag=True, help=_GRANT_HELP)
+@change_json_option
 @pass_runtime
-def rotate(rt: Runtime, name: str, no_wait: bool, timeout: int, grant_rotator: bool) -> None:
+def rotate(rt: Runtime, name: str, no_wait: bool, timeout: int, grant_rotator: bool,
+           as_json: bool) -> None:
     """Rotate secret NAME now and follow it until the new version is AWSCURRENT.
 
     The secret's rotation Lambda runs its four steps (createSecret, setSecret,
@@ -173,15 +184,18 @@ def rotate(rt: Runtime, name: str, no_wait: bool, timeout: int, grant_rotator: b
     rt.notice(f"Started rotating {name}: the new value will be version {version}.")
     if no_wait:
         rt.notice(f"Follow it with `safesm rotation show {name}`.")
-        return
-    _follow(rt, name, version, timeout)
+    else:
+        _follow(rt, name, version, timeout)
+    if as_json:
+        echo(rt, render.change(name, "rotate", version_id=version, finished=not no_wait))
 
 
 @rotation.command()
 @name_argument
 @click.option("-y", "--yes", is_flag=True, help="Do not ask for confirmation (scripts).")
+@change_json_option
 @pass_runtime
-def abandon(rt: Runtime, name: str, yes: bool) -> None:
+def abandon(rt: Runtime, name: str, yes: bool, as_json: bool) -> None:
     """Remove the AWSPENDING label of a stuck rotation, so that rotation can run again.
 
     The pending value stays stored as a version without labels. If the rotation got as
@@ -191,28 +205,33 @@ def abandon(rt: Runtime, name: str, yes: bool) -> None:
     info, since = ops.unfinished_rotation(store, name)
     version = info.pending_version
     if not version:
-        rt.notice(f"{name} has no unfinished rotation; nothing was changed.")
+        report_change(rt, as_json, f"{name} has no unfinished rotation; nothing was changed.",
+                      name, "rotation-abandon", False)
         return
     if not yes:
-        started = f", started {render.when(since)} UTC" if since else ""
+        started = f", started {render.when(since)}" if since else ""
         confirm_or_refuse(rt, f"Abandon the rotation of {name} (version {version}{started})? "
                           "If it got as far as setSecret, the new value may already be in use.",
                           "abandoning a rotation", "--yes")
     ops.abandon(store, name, version)
-    rt.notice(f"Abandoned the unfinished rotation of {name}: version {version} is no longer "
-              f"AWSPENDING; AWSCURRENT is unchanged. Rotate again with `safesm rotate {name}`.")
+    report_change(rt, as_json, f"Abandoned the unfinished rotation of {name}: version "
+                  f"{version} is no longer AWSPENDING; AWSCURRENT is unchanged. Rotate again "
+                  f"with `safesm rotate {name}`.", name, "rotation-abandon", version_id=version)
 
 
 @rotation.command()
 @name_argument
+@change_json_option
 @pass_runtime
-def off(rt: Runtime, name: str) -> None:
+def off(rt: Runtime, name: str, as_json: bool) -> None:
     """Turn automatic rotation of NAME off (CancelRotateSecret)."""
     was = ops.turn_off(rt.store(), name)
     if not was.rotation_enabled:
-        rt.notice(f"Rotation of {name} is already off; nothing was changed.")
+        report_change(rt, as_json, f"Rotation of {name} is already off; nothing was changed.",
+                      name, "rotation-off", False)
         return
-    rt.notice(f"Turned rotation of {name} off; turn it on again with `safesm rotation set`.")
+    report_change(rt, as_json, f"Turned rotation of {name} off; turn it on again with "
+                  "`safesm rotation set`.", name, "rotation-off")
     if was.pending_version:
         rt.warn(f"a rotation of {name} was unfinished (version {was.pending_version} is "
                 f"AWSPENDING); remove the label with `safesm rotation abandon {name}`.")

@@ -12,7 +12,7 @@ from .. import hardening, reports
 from ..errors import FindingsError, UsageError
 from ..runtime import Runtime
 from ..values import NAME_RE
-from ._common import command, echo, pass_runtime, validated
+from ._common import command, complete_path, echo, pass_runtime, validated
 
 if TYPE_CHECKING:
     from ..ops.scan import ScanResult
@@ -44,7 +44,7 @@ def _check_paths(paths: tuple[str, ...]) -> list[str]:
 @click.option("--format", "fmt", type=click.Choice(("table", "json", "sarif")),
               default="table", show_default=True, help="Output format.")
 @click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
-@click.option("--baseline", metavar="FILE",
+@click.option("--baseline", metavar="FILE", shell_complete=complete_path,
               help="Leave out findings listed in FILE (an earlier --format json output).")
 @click.option("--migrate", "prefix", metavar="PREFIX",
               callback=validated(NAME_RE.fullmatch, "a secret name prefix "

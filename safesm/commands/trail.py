@@ -12,7 +12,7 @@ from ..ops.trail import KINDS, parse_when, window
 from ..ops.trail import trail as lookup
 from ..runtime import Runtime
 from ..values import check_secret_id
-from ._common import _complete_name, command, echo, json_option, pass_runtime, validated
+from ._common import command, complete_name, echo, json_option, pass_runtime, validated
 
 WHEN = "a duration back from now (30m, 12h, 7d, 2w) or an ISO 8601 date or time"
 
@@ -26,7 +26,7 @@ def _valid_when(text: str) -> bool:
 
 
 @command()
-@click.argument("name", required=False, callback=_name, shell_complete=_complete_name)
+@click.argument("name", required=False, callback=_name, shell_complete=complete_name)
 @click.option("--since", default="7d", show_default=True, metavar="WHEN",
               callback=validated(_valid_when, WHEN),
               help="From this long ago or this time (at most 90 days back).")

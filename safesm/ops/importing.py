@@ -4,8 +4,9 @@ a prefix or one JSON secret.
 Parsing is pure and reports problems by line (dotenv) or entry (JSON) number, never by
 content. `.env` files are read by python-dotenv's parser, literally: `${VAR}` is not
 expanded (a secret must not pick up whatever the importing shell had set). Everything is
-checked before the first write; then each new secret goes through the normal put path
-(ops/put.py), so it gets the default policy.
+checked before the first write; then each secret goes through the normal put path
+(ops/put.py: prepare, confirm, write), so a new one is created without a value, gets the
+default policy, and only then its value.
 """
 
 from __future__ import annotations
@@ -21,8 +22,8 @@ from ..errors import ConflictError, SafesmError, UsageError
 from ..models import SecretSummary
 from ..policy import AllowLists
 from ..values import NAME_RE, SecretValue, check_value
-from . import policy as policy_ops
-from .put import PutRequest, put_whole
+from . import put as put_ops
+from .put import PutRequest
 
 if TYPE_CHECKING:
     from ..aws.store import SecretStore
@@ -192,6 +193,6 @@ def _refuse(name: str) -> Callable[[str, str], None]:
 def _put(store: SecretStore, item: Planned, access: AllowLists) -> None:
     """The one place import writes: the normal put path, default policy included."""
     req = PutRequest(item.name, access=access, force=item.action == "update")
-    outcome = put_whole(store, req, item.value, _refuse(item.name))
-    if outcome.plan is not None:
-        policy_ops.attach_default(store, outcome.result.name, outcome.plan)
+    prepared = put_ops.prepare(store, req)
+    put_ops.confirm_overwrite(prepared, _refuse(item.name))
+    put_ops.write(store, prepared, item.value, _refuse(item.name))

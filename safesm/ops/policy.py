@@ -99,18 +99,6 @@ def plan_default(store: SecretStore, extra: AllowLists, kms_key: str | None = No
     return Plan(text, lists, tuple(warnings))
 
 
-def attach_default(store: SecretStore, name: str, plan: Plan) -> None:
-    """Attach the planned policy to the secret just created; on failure say so plainly."""
-    try:
-        store.put_policy(name, plan.text, validated=True)
-    except SafesmError as err:
-        raise type(err)(
-            f"created secret {name!r}, but could not attach its default policy: {err.message}",
-            "Until it is attached, anyone your IAM policies allow can read and change it. "
-            f"Attach it with `safesm policy apply {name} --default --yes`, or remove the secret "
-            f"with `safesm delete {name} --force-without-recovery --yes`.") from None
-
-
 def lint_context(info: SecretInfo) -> policy_lint.Context:
     return policy_lint.Context(arns.account_of(info.arn), info.kms_key_id, info.arn,
                                rotation=info.rotation_enabled)

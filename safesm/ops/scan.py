@@ -184,14 +184,13 @@ def _refuse(question: str, what: str) -> None:
 
 def _store_one(store: SecretStore, name: str, value: SecretValue,
                access: AllowLists) -> None:
-    """The one place --migrate writes: the normal put path (create with the default policy,
-    which is then attached), never overwriting."""
-    from . import policy as policy_ops
-    from .put import PutRequest, put_whole
+    """The one place --migrate writes: `put`'s create (empty, the default policy attached,
+    then the value: ops.put.create_with_policy), never into an existing secret."""
+    from .put import create_with_policy, plan_for
 
-    outcome = put_whole(store, PutRequest(name, access=access), value, _refuse)
-    if outcome.plan is not None:
-        policy_ops.attach_default(store, outcome.result.name, outcome.plan)
+    if store.find(name) is not None:
+        _refuse(f"Secret {name} already exists.", f"storing into existing secret {name!r}")
+    create_with_policy(store, name, value, plan=plan_for(store, access))
 
 
 def migrate(store: SecretStore, result: ScanResult, prefix: str, access: AllowLists,

@@ -34,8 +34,9 @@ def test_rollback_and_undo(run, sm, two_versions):
     first, second = two_versions
     r = run("rollback", "a", "--json")
     assert r.exit_code == 0, r.stderr
-    assert json.loads(r.stdout) == {"name": "a", "current_version": first,
-                                    "previous_version": second, "changed": True}
+    assert json.loads(r.stdout) == {"name": "a", "action": "rollback",
+                                    "current_version": first, "previous_version": second,
+                                    "changed": True}
     assert f"version {first} is AWSCURRENT" in r.stderr
     assert value(sm) == "one" and holder(sm, "AWSPREVIOUS") == second
     assert run("rollback", "a").exit_code == 0

@@ -15,8 +15,8 @@ def test_list_shows_names_and_all_pages_never_values(run, sm, canary):
     r = run("list")
     assert r.exit_code == 0
     lines = r.stdout.splitlines()
-    assert lines[0].split() == ["NAME", "LAST", "CHANGED", "ROTATION", "NEXT", "ROTATION",
-                                "DELETION"]
+    assert lines[0].split() == ["NAME", "LAST", "CHANGED", "(UTC)", "ROTATION", "NEXT",
+                                "ROTATION", "(UTC)", "DELETION", "(UTC)"]
     assert len(lines) == 107
     assert canary not in r.stdout + r.stderr
 

@@ -200,18 +200,28 @@ def test_user_with_a_path_is_the_creator(run, sm, iam_user):
     assert json.loads(run("policy", "show", "a", "--json").stdout)["readers"] == [arn]
 
 
-def test_policy_that_cannot_be_attached_after_create_is_reported(run, sm, iam_user):
+def test_policy_that_cannot_be_attached_leaves_an_empty_secret_and_says_so(run, sm, iam_user,
+                                                                            canary):
+    """The value is written only after the policy is attached (issue 18.5): a refused
+    PutResourcePolicy leaves an empty secret, no value, and a message saying how to finish."""
     iam_user("bob", ["secretsmanager:PutResourcePolicy"])
-    r = run("put", "a", input=b"v")
+    r = run("put", "a", input=canary)
     assert r.exit_code == 4
-    assert "created secret 'a', but could not attach its default policy" in r.stderr
-    assert "anyone your IAM policies allow can read and change it" in r.stderr
-    assert r.stderr.index("Created a (version") < r.stderr.index("safesm: error:")
+    assert "created secret 'a' without a value, but could not attach its default policy" \
+        in r.stderr
+    assert "No value was stored" in r.stderr
+    assert "`safesm policy apply a --default --yes`, then `safesm put a`" in r.stderr
+    assert "safesm delete a --force-without-recovery --yes" in r.stderr
+    assert "Created" not in r.stderr and canary not in r.stderr + r.stdout
     iam_user.off()
     assert names(sm) == ["a"] and policy_of(sm, "a") is None
-    # the fix it names works once the permission is there
+    assert sm.list_secret_version_ids(SecretId="a")["Versions"] == []  # no value anywhere
+    # the way it names works once the permission is there
     assert run("policy", "apply", "a", "--default", "--yes").exit_code == 0
     assert lists_of(sm, "a") == ([CREATOR], [CREATOR])
+    r = run("put", "a", input=canary)  # an empty secret has nothing to overwrite: no --force
+    assert r.exit_code == 0, r.stderr
+    assert sm.get_secret_value(SecretId="a")["SecretString"] == canary
 
 
 def test_no_permission_to_validate_writes_nothing(run, sm, iam_user):
@@ -483,22 +493,22 @@ def test_iam_abac_warns_when_the_tag_is_missing(run, sm):
 
 def test_kms_statements(run, sm):
     assert run("put", "a", "--reader", APP, input=b"v").exit_code == 0
-    r = run("policy", "kms", "--secret", "a")
+    r = run("policy", "kms", "a")
     assert r.exit_code == 0, r.stderr
     (reader,) = json.loads(r.stdout)
     assert reader["Action"] == "kms:Decrypt"
     assert reader["Condition"]["ArnLike"]["aws:PrincipalArn"] == [
         CREATOR, APP, f"arn:aws:iam::{ACCT}:role/*/app"]
     assert "aws/secretsmanager AWS managed key" in r.stderr
-    r = run("policy", "kms", "--secret", "a", "--reader", OTHER, "--writer", APP)
+    r = run("policy", "kms", "a", "--reader", OTHER, "--writer", APP)
     assert [s["Sid"] for s in json.loads(r.stdout)] == [
         "SafesmDecryptForSecretReaders", "SafesmEncryptForSecretWriters"]
 
 
 def test_kms_usage_errors(run, sm):
     sm.create_secret(Name="a", SecretString="v")
-    assert run("policy", "kms", "--secret", "a").exit_code == 2  # no policy, no --reader
-    assert run("policy", "kms", "--secret", "a", "--reader", "bob").exit_code == 2
+    assert run("policy", "kms", "a").exit_code == 2  # no policy, no --reader
+    assert run("policy", "kms", "a", "--reader", "bob").exit_code == 2
     assert run("policy", "kms").exit_code == 2
 
 
@@ -526,6 +536,38 @@ def test_sts_endpoint_choice(endpoint, sts):
     from safesm.config import Settings
 
     assert SecretStore(Settings(endpoint_url=endpoint))._sibling_endpoint() == sts
+
+
+def test_kms_takes_the_name_like_every_policy_subcommand(run, sm):
+    """Issue 17.16: `policy kms NAME`; `--secret NAME` still works, with a deprecation
+    warning, and both at once (or neither) is a usage error."""
+    assert run("put", "a", "--reader", APP, input=b"v").exit_code == 0
+    new = run("policy", "kms", "a")
+    old = run("policy", "kms", "--secret", "a")
+    assert new.exit_code == old.exit_code == 0
+    assert new.stdout == old.stdout
+    assert "deprecated" in old.stderr and "safesm policy kms NAME" in old.stderr
+    assert "deprecated" not in new.stderr
+    both = run("policy", "kms", "a", "--secret", "a")
+    assert both.exit_code == 2 and "safesm policy kms NAME" in both.stderr
+    assert "--secret" not in run("policy", "kms", "--help").stdout
+
+
+def test_lint_shows_a_finding_repeated_across_statements_once(run, tmp_path):
+    """Issue 17.16: the same finding about three statements is one block naming them."""
+    allow = {"Effect": "Allow", "Principal": {"AWS": OTHER},
+             "Action": "secretsmanager:GetSecretValue", "Resource": "*",
+             "Condition": {"IpAddress": {"aws:SourceIp": "192.0.2.0/24"}}}
+    path = tmp_path / "p.json"
+    path.write_text(json.dumps({"Version": "2012-10-17", "Statement": [allow] * 3}))
+    r = run("policy", "lint", "--file", str(path), "--account", ACCT)
+    assert r.stdout.count("SM105") == 1 and r.stdout.count("SM104") == 1
+    assert "(statements 0, 1, 2)" in r.stdout
+    as_json = json.loads(run("policy", "lint", "--file", str(path), "--account", ACCT,
+                             "--json").stdout)
+    assert [f["statement"] for f in as_json["findings"] if f["rule"] == "SM105"] == [0, 1, 2]
+
+
 
 
 # conditions every caller meets, and safesm's deny statements taken apart (issue 18) ------

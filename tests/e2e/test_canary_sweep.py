@@ -166,8 +166,8 @@ def test_canary_sweep(aws, sm, safesm_bin, canary, terminal, tmp_path, xserver, 
     assert sm.get_secret_value(SecretId="prompted")["SecretString"] == canary
     s.pty("put", "j", "--key", "typed", answers=[("Value for", canary + "\r"),
                                                 ("Again", canary + "\r")])
-    s.pty("put", "prompted", answers=[("Value for", canary + "x\r"), ("Again", canary + "x\r"),
-                                      ("Overwrite", "y\r")])
+    s.pty("put", "prompted", answers=[("Overwrite", "y\r"), ("Value for", canary + "x\r"),
+                                      ("Again", canary + "x\r")])
     s.pty("get", "p/file", "--clip-timeout", CLIP, answers=[], expect_after="Copied")
     assert clipboard() == needle
     assert clear_now()

@@ -138,6 +138,80 @@ def test_profile_and_region_completion(isolated_env):
     assert "plain,eu-west-1" in out.stdout.split()
 
 
+# file names after a path option, and `restore <TAB>` (issue 17.12) -------------------------
+
+
+@pytest.fixture
+def workdir(tmp_path, cache):
+    """A directory holding one file whose name no other completion could produce, and a
+    name cache whose scheduled-for-deletion list holds old/gone."""
+    (tmp_path / "secret-key.pem").write_text("x")
+    namecache.write_names(namecache.deleted_file(config.load({})), ["old/gone"])
+    return tmp_path
+
+
+def interactive(shell: str, workdir: Path) -> pexpect.spawn:
+    env = {**shell_env(), "TERM": "xterm", "ZDOTDIR": str(workdir), "PS1": "READY> "}
+    if shell == "bash":
+        child = pexpect.spawn("bash", ["--norc", "--noprofile", "-i"], env=env, cwd=workdir,
+                              dimensions=(24, 200), timeout=20, encoding="utf-8")
+        child.sendline("source /usr/share/bash-completion/bash_completion; "
+                       f"source {ROOT}/completions/safesm.bash; PS1='READY> '")
+    else:
+        child = pexpect.spawn("zsh", ["-f", "-i"], env=env, cwd=workdir,
+                              dimensions=(24, 200), timeout=20, encoding="utf-8")
+        child.sendline(f"fpath=({ROOT}/completions $fpath); autoload -U compinit; "
+                       "compinit -u -D; PS1='READY> '")
+    child.expect("READY> ")
+    child.expect("READY> ")  # the prompt after the setup line
+    return child
+
+
+@pytest.mark.parametrize("shell", ["bash", "zsh"])
+@pytest.mark.parametrize("line", ["safesm put db/prod --file secr",
+                                  "safesm policy apply db/prod --file secr",
+                                  "safesm policy lint --file secr",
+                                  "safesm history scan secr",
+                                  "safesm history scrub --yes secr",
+                                  "safesm put db/prod --region eu-west-1 --file secr"])
+def test_tab_completes_file_names_after_path_options(workdir, shell, line):
+    child = interactive(shell, workdir)
+    try:
+        child.send(line + "\t")
+        child.expect("et-key.pem")  # the line now reads ...secret-key.pem
+    finally:
+        child.send("\x03")
+        child.close(force=True)
+
+
+@pytest.mark.parametrize("shell", ["bash", "zsh"])
+def test_tab_after_restore_offers_secrets_scheduled_for_deletion(workdir, shell):
+    child = interactive(shell, workdir)
+    try:
+        child.send("safesm restore ol\t")
+        child.expect("d/")  # old/ — a segment, like a directory
+        child.send("\t")
+        child.expect("gone")
+    finally:
+        child.send("\x03")
+        child.close(force=True)
+
+
+def test_fish_completes_file_names_and_deleted_secrets(workdir):
+    def fish(line: str) -> list[str]:
+        cmd = f'source {ROOT}/completions/safesm.fish; complete -C "{line}"'
+        out = subprocess.run(["fish", "--no-config", "-c", cmd], capture_output=True,
+                             text=True, env=shell_env(), cwd=workdir, timeout=30)
+        return [item.split("\t")[0] for item in out.stdout.split("\n") if item]
+
+    assert fish("safesm put db/prod --file secr") == ["secret-key.pem"]
+    assert fish("safesm policy lint --file secr") == ["secret-key.pem"]
+    assert fish("safesm history scan secr") == ["secret-key.pem"]
+    assert fish("safesm restore ") == ["old/"]
+    assert fish("safesm get ") == ["db/", "web/"]  # live names only
+    assert fish("safesm get --region eu-west-1 ") == []  # that region's cache is empty
+
+
 SHELLS = {  # shell -> (argv, setup line, how to print the last exit status)
     "bash": (["bash", "--norc", "--noprofile", "-i"],
              f"source {ROOT}/completions/safesm.bash; PS1='READ''Y> '", "echo status=$?"),
