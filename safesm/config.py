@@ -13,6 +13,9 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .errors import UsageError
+from .target import AGENT_MODES, agent_mode, aws_target, config_path, first, home_dir, xdg_dir
+
+__all__ = ["Settings", "config_path", "home_dir", "load", "resolve", "xdg_dir"]
 
 DEFAULT_CLIP_TIMEOUT = 45
 # Network defaults (README "Configuration"): a refused connection fails in well under a
@@ -34,22 +37,8 @@ class Settings:
     read_timeout: float = DEFAULT_READ_TIMEOUT
     max_attempts: int = DEFAULT_MAX_ATTEMPTS
     config_file: str | None = None
+    agent: str = "use"  # off | use | auto (SAFESM_AGENT, config `agent`)
     extra: Mapping[str, Any] = field(default_factory=dict)
-
-
-def home_dir(env: Mapping[str, str]) -> str:
-    """HOME, absolute even when it is unset or empty."""
-    return os.path.expanduser(env.get("HOME") or "~")
-
-
-def xdg_dir(env: Mapping[str, str], variable: str, fallback: str) -> str:
-    """An XDG base directory ($XDG_CONFIG_HOME, $XDG_CACHE_HOME, ...) or ~/FALLBACK.
-    os.path rather than pathlib: this runs on every TAB press."""
-    return env.get(variable) or os.path.join(home_dir(env), fallback)
-
-
-def config_path(env: Mapping[str, str]) -> str:
-    return os.path.join(xdg_dir(env, "XDG_CONFIG_HOME", ".config"), "safesm", "config.toml")
 
 
 def read_config_file(path: str) -> dict[str, Any]:
@@ -70,10 +59,6 @@ def read_config_file(path: str) -> dict[str, Any]:
         return loaded
     except (ValueError, UnicodeDecodeError) as exc:
         raise UsageError(f"config file {path} is not valid TOML: {exc}") from None
-
-
-def _first(*candidates: Any) -> Any:
-    return next((c for c in candidates if c not in (None, "")), None)
 
 
 def _int(value: Any, what: str) -> int:
@@ -109,9 +94,9 @@ def _attempts(value: Any) -> int:
 
 def _network(env: Mapping[str, str], file: Mapping[str, Any]) -> dict[str, Any]:
     """Timeouts and attempts: SAFESM_* environment, then the config file, then defaults."""
-    connect = _first(env.get("SAFESM_CONNECT_TIMEOUT"), file.get("connect_timeout"))
-    read = _first(env.get("SAFESM_READ_TIMEOUT"), file.get("read_timeout"))
-    attempts = _first(env.get("SAFESM_MAX_ATTEMPTS"), env.get("AWS_MAX_ATTEMPTS"),
+    connect = first(env.get("SAFESM_CONNECT_TIMEOUT"), file.get("connect_timeout"))
+    read = first(env.get("SAFESM_READ_TIMEOUT"), file.get("read_timeout"))
+    attempts = first(env.get("SAFESM_MAX_ATTEMPTS"), env.get("AWS_MAX_ATTEMPTS"),
                       file.get("max_attempts"))
     return {
         "connect_timeout": DEFAULT_CONNECT_TIMEOUT if connect is None
@@ -124,32 +109,30 @@ def _network(env: Mapping[str, str], file: Mapping[str, Any]) -> dict[str, Any]:
 
 def resolve(flags: Mapping[str, Any], env: Mapping[str, str], file: Mapping[str, Any]) -> Settings:
     """Pure precedence: flag, then environment, then config file, then default."""
-    endpoint = _first(
-        flags.get("endpoint_url"),
-        env.get("AWS_ENDPOINT_URL_SECRETS_MANAGER"),
-        env.get("AWS_ENDPOINT_URL"),
-        file.get("endpoint_url"),
-    )
-    clip = _first(flags.get("clip_timeout"), env.get("SAFESM_CLIP_TIME"), file.get("clip_timeout"))
+    target = aws_target(flags, env, file)
+    clip = first(flags.get("clip_timeout"), env.get("SAFESM_CLIP_TIME"), file.get("clip_timeout"))
     return Settings(
-        profile=_first(flags.get("profile"), env.get("AWS_PROFILE"), file.get("profile")),
-        region=_first(
-            flags.get("region"),
-            env.get("AWS_REGION"),
-            env.get("AWS_DEFAULT_REGION"),
-            file.get("region"),
-        ),
-        endpoint_url=endpoint,
+        profile=target.profile,
+        region=target.region,
+        endpoint_url=target.endpoint_url,
         quiet=bool(flags.get("quiet")),
         debug=bool(flags.get("debug")),
         clip_timeout=DEFAULT_CLIP_TIMEOUT if clip is None else _int(clip, "the clipboard timeout"),
         **_network(env, file),
+        agent=_agent_mode(agent_mode(env, file)),
         extra={k: v for k, v in file.items() if k not in _KNOWN},
     )
 
 
+def _agent_mode(value: Any) -> str:
+    if value not in AGENT_MODES:
+        raise UsageError(f"the agent setting (SAFESM_AGENT or `agent` in the config file) must "
+                         f"be one of {', '.join(AGENT_MODES)}.")
+    return str(value)
+
+
 _KNOWN = {"profile", "region", "endpoint_url", "clip_timeout", "connect_timeout",
-          "read_timeout", "max_attempts"}
+          "read_timeout", "max_attempts", "agent"}
 
 
 def load(flags: Mapping[str, Any], env: Mapping[str, str] | None = None) -> Settings:

@@ -12,9 +12,15 @@ import binascii
 import os
 import sys
 import time
-from collections.abc import Iterable, Mapping
 
-from .config import Settings, xdg_dir
+from .target import xdg_dir
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # not imported at run time: the lean TAB path reads this module
+    from collections.abc import Iterable, Mapping
+
+    from .config import Settings
+    from .target import Target
 
 MAX_AGE = 300  # seconds before completion asks for a refresh
 REFRESH_TIMEOUT = 5  # seconds the background ListSecrets may take, in all
@@ -26,12 +32,12 @@ def cache_dir(env: Mapping[str, str] | None = None) -> str:
     return os.path.join(xdg_dir(env, "XDG_CACHE_HOME", ".cache"), "safesm", "names")
 
 
-def cache_key(settings: Settings) -> str:
+def cache_key(settings: Settings | Target) -> str:
     endpoint = binascii.crc32((settings.endpoint_url or "").encode())
     return f"{settings.profile or 'default'}-{settings.region or 'default'}-{endpoint:08x}"
 
 
-def cache_file(settings: Settings, env: Mapping[str, str] | None = None) -> str:
+def cache_file(settings: Settings | Target, env: Mapping[str, str] | None = None) -> str:
     return os.path.join(cache_dir(env), cache_key(settings))
 
 
@@ -103,7 +109,7 @@ def complete(names: Iterable[str], incomplete: str) -> list[str]:
     return list(out)
 
 
-def request_refresh(settings: Settings) -> None:
+def request_refresh(settings: Settings | Target) -> None:
     """Start a detached refresher unless one was started recently; never raise."""
     try:
         path = cache_file(settings)
