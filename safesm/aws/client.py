@@ -26,6 +26,12 @@ from ..redact import Redactor
 T = TypeVar("T")
 Notify = Callable[[str], None]
 USER_AGENT = f"safesm/{__version__}"
+# Calls that change nothing: every other Secrets Manager call tells a running agent to
+# forget the secret it names (safesm/agent), whichever command made it.
+READ_ONLY_CALLS = frozenset({
+    "GetSecretValue", "BatchGetSecretValue", "DescribeSecret", "ListSecrets",
+    "ListSecretVersionIds", "GetResourcePolicy", "ValidateResourcePolicy", "GetRandomPassword",
+})
 
 
 def _stderr(message: str) -> None:
@@ -40,14 +46,19 @@ def botocore_session(settings: Settings, notify: Notify = _stderr) -> Any:
     import botocore.session
 
     from . import credcache
+    from .loader import data_loader
 
     session = botocore.session.Session(profile=settings.profile)
+    session.register_component("data_loader",
+                               data_loader(session.get_config_variable("data_path")))
     credcache.install(session, notify)
     return session
 
 
 class Connection:
     """Settings, the lazily made Secrets Manager client, and error translation."""
+
+    user_agent = USER_AGENT  # the agent's store adds safesm-agent/VERSION
 
     def __init__(self, settings: Settings, connect_timeout: float | None = None,
                  read_timeout: float | None = None, max_attempts: int | None = None,
@@ -69,12 +80,26 @@ class Connection:
 
     def _make_client(self) -> Any:
         session = botocore_session(self.settings, self.notify)
-        return session.create_client(
+        client = session.create_client(
             "secretsmanager",
             region_name=self.settings.region,
             endpoint_url=self.settings.endpoint_url,
             config=self.client_config(),
         )
+        events = client.meta.events
+        events.register("provide-client-params.secrets-manager", _note_secret_ids)
+        events.register("after-call.secrets-manager", self._after_call)
+        events.register("after-call-error.secrets-manager", self._after_call)
+        return client
+
+    def _after_call(self, event_name: str = "", context: Any = None, **_: Any) -> None:
+        """After every write (landed, refused or lost on the way), a running agent drops
+        the secret: the one door every command's writes go through."""
+        if event_name.rsplit(".", 1)[-1] in READ_ONLY_CALLS or not context:
+            return
+        from ..agent.client import invalidate
+
+        invalidate(self.settings, context.get("safesm_ids", ()))
 
     def client_config(self) -> Any:
         """Explicit timeouts and attempts, the same for every client safesm makes."""
@@ -83,7 +108,7 @@ class Connection:
         connect_timeout, read_timeout, max_attempts = self.timeouts
         return Config(connect_timeout=connect_timeout, read_timeout=read_timeout,
                       retries={"mode": "standard", "total_max_attempts": max_attempts},
-                      user_agent_extra=USER_AGENT)
+                      user_agent_extra=self.user_agent)
 
     @property
     def endpoint(self) -> str | None:
@@ -102,6 +127,12 @@ class Connection:
                 raise
             raise errors.from_aws(exc, name=name, endpoint=self.endpoint,
                                   timeouts=self.timeouts) from None
+
+
+def _note_secret_ids(params: Any = None, context: Any = None, **_: Any) -> None:
+    """Remember which secret a call names, for _after_call (the response may not say)."""
+    if isinstance(params, dict) and isinstance(context, dict):
+        context["safesm_ids"] = [str(params[k]) for k in ("SecretId", "Name") if params.get(k)]
 
 
 def with_botocore_session(settings: Settings, action: Callable[[Any], T],
