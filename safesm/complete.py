@@ -29,11 +29,8 @@ def _settings(ctx: click.Context) -> Any:
 def secret_names(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
     try:
         settings = _settings(ctx)
-        path = namecache.cache_file(settings)
-        if namecache.is_stale(path):
-            namecache.request_refresh(settings)
-        names = namecache.complete(namecache.read_names(path), incomplete)
-        return [CompletionItem(n) for n in names]
+        names = namecache.names_for(settings, settings.agent != "off")
+        return [CompletionItem(n) for n in namecache.complete(names, incomplete)]
     except Exception:  # completion must never break the user's line
         return []
 

@@ -109,6 +109,22 @@ def complete(names: Iterable[str], incomplete: str) -> list[str]:
     return list(out)
 
 
+def names_for(settings: Settings | Target, ask_agent: bool) -> list[str]:
+    """Names for TAB: from a running agent of this context, else this cache (a refresh is
+    started in the background when it is stale). The lean TAB path and click's share it."""
+    if ask_agent:
+        from .agent import client
+
+        served = client.names({"profile": settings.profile, "region": settings.region,
+                               "endpoint_url": settings.endpoint_url})
+        if served is not None:
+            return served
+    path = cache_file(settings)
+    if is_stale(path):
+        request_refresh(settings)
+    return read_names(path)
+
+
 def request_refresh(settings: Settings | Target) -> None:
     """Start a detached refresher unless one was started recently; never raise."""
     try:

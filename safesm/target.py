@@ -8,8 +8,11 @@ the same profile, Region and endpoint as one answered by the full CLI.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
-from typing import Any
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # not at run time: the lean path imports this module before anything else
+    from collections.abc import Mapping
+    from typing import Any
 
 AGENT_MODES = ("off", "use", "auto")
 

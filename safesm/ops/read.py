@@ -1,4 +1,9 @@
-"""Reading values: one secret (a version, a stage, a field) or several in one sweep."""
+"""Reading values: one secret (a version, a stage, a field) or several in one sweep.
+
+`read_values` is the one way readers get current values: through a running agent that
+serves this context (safesm/agent), else directly. `get` uses it; so should every
+command that hands values to a program (exec, env, inject).
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,7 @@ import json
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from ..agent import use as agent
 from ..errors import InvalidValueError
 from ..values import SecretValue, extract_field
 
@@ -13,19 +19,35 @@ if TYPE_CHECKING:
     from ..aws.store import SecretStore
 
 
+def read_values(store: SecretStore, names: Sequence[str], field: str | None = None,
+                fresh: bool = False) -> list[SecretValue]:
+    """The AWSCURRENT values of `names` (one key each with `field`), in order: from an
+    agent serving this context if one runs (`fresh` makes it read again), else directly
+    (one GetSecretValue, or BatchGetSecretValue for several)."""
+    served = agent.fetch(getattr(store, "settings", None), names, field, fresh)
+    if served is not None:
+        return [store.redactor.remember(v) for v in served]
+    values = store.get_values(list(names)) if len(names) > 1 else [store.get_value(names[0])]
+    if field is None:
+        return values
+    return [store.redactor.remember(extract_field(v, field)) for v in values]
+
+
 def read_one(store: SecretStore, name: str, field: str | None = None,
-             version_id: str | None = None, stage: str | None = None) -> SecretValue:
-    value = store.get_value(name, version_id, stage)
+             version_id: str | None = None, stage: str | None = None,
+             fresh: bool = False) -> SecretValue:
+    if not (version_id or stage):
+        return read_values(store, [name], field, fresh)[0]
+    value = store.get_value(name, version_id, stage)  # a version: always read directly
     return store.redactor.remember(extract_field(value, field)) if field else value
 
 
-def read_many_json(store: SecretStore, names: Sequence[str], field: str | None) -> SecretValue:
-    """Several secrets in one BatchGetSecretValue sweep, as one JSON object {name: value}."""
-    values = store.get_values(list(names))
+def read_many_json(store: SecretStore, names: Sequence[str], field: str | None,
+                   fresh: bool = False) -> SecretValue:
+    """Several secrets as one JSON object {name: value}."""
     out: dict[str, str] = {}
+    values = read_values(store, names, field, fresh)
     for position, (name, value) in enumerate(zip(names, values, strict=True), start=1):
-        if field:
-            value = store.redactor.remember(extract_field(value, field))
         if value.binary:
             raise InvalidValueError(f"secret #{position} on the command line is binary and "
                                     "cannot go into a JSON object.", "Get it on its own.")
