@@ -50,6 +50,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
                 "Find and remove secrets that reached your shell history."),
     "shell-init": ("safesm.commands.shell_init:shell_init",
                    "Print shell code that keeps commands carrying secrets out of history."),
+    "agent": ("safesm.commands.agent:agent",
+              "A memory-only agent that answers `get` in milliseconds (`agent start`)."),
 }
 
 
