@@ -252,6 +252,12 @@ class NameList:
             thread.join(NAMES_WAIT)
         return self._names
 
+    def wait(self, timeout: float) -> None:
+        """Until the listing under way (if any) is done."""
+        thread = self._running
+        if thread is not None:
+            thread.join(timeout)
+
     def refresh_soon(self) -> None:
         """List again; if a listing is under way, once more after it (it may have started
         before the write that asked for this)."""

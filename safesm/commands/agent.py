@@ -163,9 +163,9 @@ def _text(f: dict[str, Any]) -> str:
         f"Cache:     TTL {f['ttl']} s, {f['entries']} of {f['max_entries']} entries, "
         f"{f['hits']} hits, {f['misses']} misses, {f['revalidated']} revalidated",
         f"Names:     {f['names']} (for TAB completion)",
-        f"Memory:    {f['memory']}",
+        f"Memory:    {f.get('memory', 'unknown')}",
         f"Idle exit: {idle}",
-        f"Log:       {f['log']}",
+        f"Log:       {f.get('log', 'off')}",
         f"Socket:    {f['socket_dir']}",
     ]
     if not f["used"]:
