@@ -13,6 +13,7 @@ import sys
 
 PR_SET_DUMPABLE = 4
 MCL_CURRENT, MCL_FUTURE, MCL_ONFAULT = 1, 2, 4
+CAP_IPC_LOCK = 14
 # Below this memlock limit an unprivileged agent does not lock: with MCL_FUTURE, growing
 # past the limit would make allocations fail instead of merely not being locked.
 MIN_MEMLOCK = 512 * 1024 * 1024
@@ -46,7 +47,7 @@ def lock_memory() -> str:
     import resource
 
     soft, _ = resource.getrlimit(resource.RLIMIT_MEMLOCK)
-    if os.geteuid() != 0 and soft != resource.RLIM_INFINITY and soft < MIN_MEMLOCK:
+    if not _may_lock_any_amount() and soft != resource.RLIM_INFINITY and soft < MIN_MEMLOCK:
         return (f"RLIMIT_MEMLOCK is {soft // 1024} KiB; `ulimit -l unlimited` (or "
                 "memlock in limits.conf) lets the agent lock its memory")
     libc = ctypes.CDLL(None, use_errno=True)
@@ -54,3 +55,15 @@ def lock_memory() -> str:
         if libc.mlockall(flags) == 0:
             return ""
     return f"mlockall failed: {os.strerror(ctypes.get_errno())}"
+
+
+def _may_lock_any_amount() -> bool:
+    """CAP_IPC_LOCK in the effective set (root in a container may lack it)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("CapEff:"):
+                    return bool(int(line.split()[1], 16) >> CAP_IPC_LOCK & 1)
+    except (OSError, ValueError, IndexError):
+        pass
+    return False

@@ -162,12 +162,16 @@ def _server(args: argparse.Namespace, memory: str, log: Log) -> AgentServer:
     settings = config.load({"profile": args.profile, "region": args.region,
                             "endpoint_url": args.endpoint_url})
     store = AgentStore(settings, redactor=Forgetful(), notify=log)
-    store.client  # noqa: B018 (warm: the session, credential chain and client, made once)
     service = Service(settings, store, args.ttl, audit=log if args.log else None)
     service.info.update(memory="locked" if not memory else f"not locked: {memory}",
                         log=args.log or "off", idle=str(int(args.idle)))
     server = AgentServer(service, paths.socket_dir(), args.idle, log)
-    server.bind()
+    server.bind()  # first: a second agent learns it is one before loading botocore
+    try:
+        store.client  # noqa: B018 (warm: the session, credential chain and client, once)
+    except BaseException:
+        server.close()
+        raise
     return server
 
 
