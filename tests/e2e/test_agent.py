@@ -15,7 +15,7 @@ import pytest
 
 from tests.faultproxy import Fault, FaultProxy, wait_until
 
-from .agent_helpers import agent_pids, agents, safesm, socket_file, status  # noqa: F401
+from .agent_helpers import agent_pids, safesm, socket_file, status
 
 pytestmark = pytest.mark.e2e
 

@@ -17,7 +17,7 @@ import pytest
 from safesm.agent import client, paths, protocol
 from tests.faultproxy import wait_until
 
-from .agent_helpers import NOBODY, agent_pids, agents, as_nobody, safesm, socket_file  # noqa: F401
+from .agent_helpers import NOBODY, agent_pids, as_nobody, safesm, socket_file
 from .agent_helpers import status as agent_status
 from .conftest import files_containing
 
