@@ -110,6 +110,28 @@ credentials are kept in the OS keyring, never in a file.
 A script with no terminal and no cached session exits 4; run \fBsafesm session login
 \-\-profile\fR \fIP\fR first.
 With no keyring back end, caching is off and every run asks.
+.SH AGENT
+\fBsafesm agent start\fR runs a per\-user process that keeps a warm client and, for
+\fB\-\-ttl\fR seconds (default 300, at most 3600; 0 keeps no values), the values it
+read, in memory only (at most 1,000).
+\fBget\fR, TAB completion of secret names and every command that reads values ask it
+first when it serves the same profile, Region, endpoint and credential environment;
+otherwise they read directly, as without it.
+After the TTL a value is read again only if DescribeSecret shows that AWSCURRENT moved;
+an error from AWS is never answered with a stale value.
+Every write \fBsafesm\fR makes drops the secret from a running agent before the command
+returns; \fBget \-\-fresh\fR reads past the cache and \fBagent clear\fR drops everything.
+.PP
+The agent listens only on a unix socket in \fI$XDG_RUNTIME_DIR/safesm/\fR (else
+\fIsafesm\-UID\fR under \fB$TMPDIR\fR or \fI/tmp\fR), in a 0700 directory that must be
+yours and not a symlink, with the socket mode 0600; a connection from another uid, root
+included, is closed unread (SO_PEERCRED).
+It is non\-dumpable with core dumps off and locks its memory where the kernel allows
+(\fBagent status\fR says when it could not).
+It exits after \fB\-\-idle\fR minutes without a request (default 15), wiping its cache,
+as \fBagent stop\fR does.
+\fBagent start \-\-log\fR \fIPATH\fR appends one line per request (time, peer pid and
+uid, secret name, hit or miss), never a value.
 """.strip().split("\n")
 
 SECTIONS_AFTER = r"""
@@ -129,11 +151,18 @@ Where the configuration file and the name cache live.
 .TP
 \fBSAFESM_CLIP_TIME\fR
 Seconds before the clipboard is restored (default 45; 0 never clears).
+.TP
+\fBSAFESM_AGENT\fR
+\fBoff\fR, \fBuse\fR (default: ask a running agent) or \fBauto\fR (start one in the
+background when none runs).
+.TP
+\fBXDG_RUNTIME_DIR\fR
+Where the agent's socket and the clipboard clearer's files live.
 .SH FILES
 .TP
 \fI~/.config/safesm/config.toml\fR
 Settings: \fBprofile\fR, \fBregion\fR, \fBendpoint_url\fR, \fBclip_timeout\fR,
-\fBreaders\fR, \fBwriters\fR.
+\fBreaders\fR, \fBwriters\fR, \fBagent\fR, \fBagent_ttl\fR, \fBagent_idle\fR.
 Flags beat environment, which beats this file.
 .TP
 \fI~/.cache/safesm/names/\fR
@@ -145,6 +174,8 @@ completion.
 \fI$XDG_RUNTIME_DIR/safesm/\fR (else \fI~/.cache/safesm/\fR)
 The pending clipboard clearer's socket and lock file, mode 0700; never a value or the
 old clipboard text.
+The agent's socket \fIagent.sock\fR (0600) and lock \fIagent.lock\fR live in the same
+directory (without \fB$XDG_RUNTIME_DIR\fR: \fI$TMPDIR/safesm\-UID/\fR).
 .SH EXAMPLES
 Store a value typed at a hidden prompt:
 .PP

@@ -124,15 +124,15 @@ def clear(rt: Runtime) -> None:
     if reply is None:
         rt.notice("No agent is running.")
         return
-    rt.notice(f"Cleared the agent's cache ({reply.get('dropped', [b'0'])[0].decode()} "
-              "entries).")
+    dropped = int(reply.get("dropped", [b"0"])[0])
+    rt.notice(f"Cleared the agent's cache ({dropped} {'entry' if dropped == 1 else 'entries'}).")
 
 
 @agent.command()
 @json_option("text")
 @pass_runtime
 def status(rt: Runtime, as_json: bool) -> None:
-    """Show the agent's uptime, TTL, entries, hits/misses and context (never values)."""
+    """Show the agent's TTL, entries, hits and misses, and context (never values)."""
     from .. import __version__
     from ..agent import client, paths
 
@@ -154,7 +154,8 @@ def _typed(facts: dict[str, str]) -> dict[str, Any]:
 
 def _text(f: dict[str, Any]) -> str:
     if not f["running"]:
-        return f"No agent is running ({f['why']})."
+        why = "" if f["why"] == "no agent is running" else f" ({f['why']})"
+        return f"No agent is running{why}."
     idle = "never" if not f.get("idle") else f"after {f['idle'] / 60:g} min without a request"
     lines = [
         f"Agent:     running, pid {f['pid']}, version {f['version']}, up {f['uptime']} s",

@@ -207,7 +207,7 @@ def test_status_and_clear(run, sm, agent):
     text = run("agent", "status").stdout
     assert "1 of 1000 entries" in text and "us-east-1" in text
     r = run("agent", "clear")
-    assert r.exit_code == 0 and "1 entries" in r.stderr and len(a.service.cache) == 0
+    assert r.exit_code == 0 and "(1 entry)" in r.stderr and len(a.service.cache) == 0
 
 
 def test_status_without_an_agent(run):
