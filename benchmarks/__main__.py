@@ -90,6 +90,18 @@ def agent_memory(env: dict[str, str], rt: Runtimes, names: list[str]) -> dict[st
            if line.startswith(("VmRSS", "VmHWM"))}
     return {"entries": facts["entries"], "rss_mib": kib["VmRSS"] / 1024,
             "peak_rss_mib": kib["VmHWM"] / 1024}
+def save(path: Path, text: str) -> None:
+    """Write the report through a new temporary file beside it, renamed over it: a symbolic
+    link planted at the path is replaced, never followed, and a crash leaves no half file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)  # O_EXCL, 0600
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        os.unlink(tmp)
+        raise
 
 
 def table(report: dict) -> str:
@@ -157,8 +169,7 @@ def main(argv: list[str] | None = None) -> int:
     mem = report["agent_memory"]
     print(f"\nAgent memory with {mem['entries']} cached entries: {mem['rss_mib']:.1f} MiB "
           f"resident, {mem['peak_rss_mib']:.1f} MiB peak.")
-    args.json.parent.mkdir(parents=True, exist_ok=True)
-    args.json.write_text(json.dumps(report, indent=2))
+    save(args.json, json.dumps(report, indent=2))
     failed = [(sc["name"], k) for sc in report["scenarios"] for k, v in sc["results"].items()
               if v["failures"]]
     for name, label in failed:

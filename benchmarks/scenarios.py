@@ -90,6 +90,10 @@ def scenarios(value_file: Path, batch: list[str], list_size: int,
             Contender("safesm list", [SAFESM, "list"], env=rt.none),
             Contender("aws list-secrets", [AWS, "secretsmanager", "list-secrets"]),
         ), (("safesm list", "aws list-secrets", 0.7),)),
+        Scenario(f"audit {list_size}", (
+            Contender("safesm audit", [SAFESM, "audit", "--format", "json"], env=rt.none),
+            Contender("safesm list", [SAFESM, "list"], env=rt.none),
+        ), (("safesm audit", "safesm list", 3.0),)),
         Scenario(f"get {len(batch)} names", (
             Contender(f"safesm get x{len(batch)} (agent)", [SAFESM, "get", *batch],
                       env=rt.agent),

@@ -50,6 +50,28 @@ COMMANDS: dict[str, tuple[str, str]] = {
                 "Find and remove secrets that reached your shell history."),
     "shell-init": ("safesm.commands.shell_init:shell_init",
                    "Print shell code that keeps commands carrying secrets out of history."),
+    "rotation": ("safesm.commands.rotation:rotation",
+                 "Automatic rotation: show, set, off, abandon (rotate now: `safesm rotate`)."),
+    "rotate": ("safesm.commands.rotation:rotate",
+               "Rotate secret NAME now and follow it until the new version is AWSCURRENT."),
+    "replication": ("safesm.commands.replication:replication",
+                    "Replicas of a secret in other Regions: show, add, remove, promote."),
+    "generate": ("safesm.commands.generate:generate",
+                 "Generate a password (GetRandomPassword's rules, made locally); clipboard or "
+                 "pipe."),
+    "rollback": ("safesm.commands.lifecycle:rollback",
+                 "Make the previous version of NAME current again (or --to VERSION_ID)."),
+    "update": ("safesm.commands.lifecycle:update",
+               "Change NAME's description, KMS key or tags without writing a new value."),
+    "edit": ("safesm.commands.edit:edit",
+             "Edit secret NAME in $VISUAL/$EDITOR, from a private file in memory."),
+    "audit": ("safesm.commands.audit:audit",
+              "Check every secret's rotation, use, tags, policies, keys and replicas (never "
+              "values)."),
+    "trail": ("safesm.commands.trail:trail",
+              "Show who read or changed secret NAME (or any secret), from CloudTrail."),
+    "scan": ("safesm.commands.scan:scan",
+             "Find hardcoded secrets in files (default: the current directory); exit 8 if any."),
     "agent": ("safesm.commands.agent:agent",
               "A memory-only agent that answers `get` in milliseconds (`agent start`)."),
 }
@@ -136,6 +158,7 @@ def _usage_message(exc: click.UsageError) -> str:
     if isinstance(exc, click.MissingParameter):
         kind = exc.param_type or (exc.param.param_type_name if exc.param else "parameter")
         what = exc.param.get_error_hint(exc.ctx).replace("'", "") if exc.param and exc.ctx else ""
+        what = what.removesuffix("...")  # NAME... (one or more): the first one is missing
         return f"missing {kind} {what}".rstrip() + "."
     if isinstance(exc, click.BadParameter) and exc.param is not None:
         hint = exc.param.get_error_hint(exc.ctx) if exc.ctx else exc.param.name
@@ -188,7 +211,7 @@ def _complete(kind: str, ctx: click.Context, param: click.Parameter, incomplete:
     return getattr(complete, kind)(ctx, param, incomplete)
 
 
-@click.group(cls=SafesmGroup)
+@click.group("safesm", cls=SafesmGroup)
 @click.option("--profile", metavar="NAME", help="AWS profile (default: AWS_PROFILE).",
               shell_complete=lambda c, p, i: _complete("profiles", c, p, i))
 @click.option("--region", metavar="REGION", help="AWS region (default: AWS_REGION).",
@@ -216,6 +239,8 @@ def cli(ctx: click.Context, /, **flags: Any) -> None:
     env = ctx.obj() if callable(ctx.obj) else ctx.obj
     env = env if isinstance(env, Environment) else Environment.from_process()
     rt = Runtime(config.load(flags, env.environ), env)
+    for warning in rt.settings.warnings:
+        rt.warn(warning)
     if flags["debug"]:
         from .hardening import enable_debug_logging
 

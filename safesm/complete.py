@@ -70,16 +70,9 @@ def profiles(ctx: click.Context, param: click.Parameter, incomplete: str) -> lis
 
 def _region_names() -> set[str]:
     """Regions from botocore's own endpoints.json, read as data: botocore is not imported."""
-    import importlib.util
-    import json
+    from .regions import known_regions
 
-    spec = importlib.util.find_spec("botocore")
-    if not spec or not spec.submodule_search_locations:
-        return set()
-    data = os.path.join(next(iter(spec.submodule_search_locations)), "data", "endpoints.json")
-    with open(data, encoding="utf-8") as fh:
-        doc = json.load(fh)
-    return {r for part in doc.get("partitions", []) for r in part.get("regions", {})}
+    return set(known_regions())
 
 
 def regions(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
@@ -96,12 +89,26 @@ def _patched(template: str, old: str, new: str) -> str:
 
 
 class SafesmBash(BashComplete):
-    """click's bash script, plus: no space after a name segment ending in '/'."""
+    """click's bash script, plus: each candidate is inserted quoted (printf %q), as zsh and
+    fish do, so a name holding `$(...)`, backquotes, `;` or glob characters is text on the
+    command line and never runs on Enter; lines are read without word splitting, globbing
+    or backslash processing; and no space after a name segment ending in '/'."""
 
     source_template = _patched(
-        BashComplete.source_template,
+        _patched(
+            _patched(
+                _patched(BashComplete.source_template,
+                         "    for completion in $response; do\n",
+                         "    while IFS= read -r completion; do\n"
+                         "        [[ -z $completion ]] && continue\n"),
+                "        IFS=',' read type value <<< \"$completion\"\n",
+                "        IFS=',' read -r type value <<< \"$completion\"\n"),
+            "    done\n",
+            "    done <<< \"$response\"\n"),
         "            COMPREPLY+=($value)\n",
-        "            COMPREPLY+=($value)\n            [[ $value == */ ]] && compopt -o nospace\n",
+        "            [[ $value == */ ]] && compopt -o nospace\n"
+        "            printf -v value '%%q' \"$value\"\n"
+        "            COMPREPLY+=(\"$value\")\n",
     )
 
 

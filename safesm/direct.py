@@ -42,9 +42,11 @@ def _get(call: Get) -> None:
     settings = config.load(call.flags)
     if call.agent_said != NO_AGENT:
         settings = replace(settings, agent="off")
+    rt = Runtime(settings, Environment.from_process())
+    for warning in settings.warnings:  # as the CLI's group says them, before the names
+        rt.warn(warning)
     for name in call.names:
         check_secret_id(name)
-    rt = Runtime(settings, Environment.from_process())
     protect_process()
     store = rt.store()
     if len(call.names) > 1:

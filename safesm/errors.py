@@ -36,12 +36,14 @@ EXIT_CODE_MEANINGS: dict[ExitCode, str] = {
     ExitCode.NOT_FOUND: "secret (or version, or field) not found",
     ExitCode.AUTH: "no credentials, or access denied",
     ExitCode.CONFLICT: "conflict: not confirmed (answered no, or a script without "
-    "--yes/--force), scheduled for deletion, changed concurrently",
+    "--yes/--force), scheduled for deletion, changed concurrently, a rotation unfinished "
+    "or managed by another service",
     ExitCode.UNREACHABLE: "service unreachable, or throttled after retries",
     ExitCode.INVALID_VALUE: "invalid value: empty, too large, not UTF-8 without --binary, "
     "not JSON for --field",
-    ExitCode.POLICY: "policy refused: broad/public access, or lint findings at or above "
-    "--fail-on; secrets found by history scan",
+    ExitCode.POLICY: "policy refused: broad/public access, a policy that would deny the "
+    "rotation Lambda, or lint findings at or above --fail-on; findings of history scan, "
+    "scan, or audit at or above --fail-on",
     ExitCode.CLIPBOARD: "clipboard unavailable",
     ExitCode.INTERRUPTED: "interrupted (Ctrl-C)",
     ExitCode.TERMINATED: "terminated (SIGTERM)",
@@ -91,6 +93,11 @@ class ConflictError(SafesmError):
 
 class UnreachableError(SafesmError):
     exit_code: ClassVar[ExitCode] = ExitCode.UNREACHABLE
+
+
+class ThrottledError(UnreachableError):
+    """The service kept throttling after botocore's retries: callers that make many calls
+    (audit, trail) back off and try again before giving up."""
 
 
 class InvalidValueError(SafesmError):
@@ -221,7 +228,7 @@ def _from_client_error(code: str, text: str, name: str | None,
             f"Run `safesm restore {name or 'NAME'}` to bring it back first.",
         )
     if code in _THROTTLE_CODES:
-        return UnreachableError(
+        return ThrottledError(
             f"Secrets Manager is throttling or unavailable ({code}) after retries.",
             "Wait a moment and try again.",
         )

@@ -49,7 +49,8 @@ def read_file(path: str, warn: Callable[[str], None]) -> bytes:
 
 def read_value(env: Environment, name: str, source: Source,
                warn: Callable[[str], None]) -> SecretValue:
-    """--file exact, piped stdin minus one newline, else a hidden prompt asked twice."""
+    """--file exact, piped stdin minus one newline (exact with --binary), else a hidden
+    prompt asked twice."""
     if source.path and source.path != "-":
         return check_value(read_file(source.path, warn), source.binary)
     if env.stdin is None:
@@ -60,10 +61,10 @@ def read_value(env: Environment, name: str, source: Source,
                              "would show the value; nothing was written.",
                              "Leave out --file - to get the hidden prompt.")
         return check_value(read_bounded(env.stdin_bytes()), source.binary)
-    if not env.stdin_isatty:
+    if not env.stdin_isatty:  # bytes are bytes: --binary takes stdin exactly
         data = read_bounded(env.stdin_bytes())
-        return check_value(data if source.keep_newline else strip_one_newline(data),
-                           source.binary)
+        exact = source.keep_newline or source.binary
+        return check_value(data if exact else strip_one_newline(data), source.binary)
     from .prompt import ask_value
 
     return ask_value(name, multiline=source.multiline, binary=source.binary)

@@ -27,7 +27,8 @@ GLOBAL_FLAGS = ("-q", "--quiet", "--debug")
 # Settings config.load checks: with any of them set, click answers (it may answer nothing).
 CHECKED_ENV = ("SAFESM_CONNECT_TIMEOUT", "SAFESM_READ_TIMEOUT", "SAFESM_MAX_ATTEMPTS",
                "AWS_MAX_ATTEMPTS", "SAFESM_CLIP_TIME")
-CHECKED_KEYS = ("connect_timeout", "read_timeout", "max_attempts", "clip_timeout")
+CHECKED_KEYS = ("connect_timeout", "read_timeout", "max_attempts", "clip_timeout", "agent_ttl",
+                "agent_idle")
 
 
 def split_words(text: str) -> list[str] | None:

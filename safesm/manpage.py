@@ -13,7 +13,7 @@ import click
 
 from . import __version__
 from .errors import EXIT_CODE_MEANINGS
-from .mantext import SECTIONS_AFTER, SECTIONS_BEFORE
+from .mantext import DIAGNOSTICS, SECTIONS_AFTER, SECTIONS_BEFORE
 
 
 def esc(text: str) -> str:
@@ -75,6 +75,7 @@ def render(cli: click.Group) -> str:
     out += [".SH EXIT STATUS"]
     for code, text in EXIT_CODE_MEANINGS.items():
         out += [".TP", f"\\fB{int(code)}\\fR", esc(text)]
+    out += DIAGNOSTICS
     out += SECTIONS_AFTER
     return "\n".join(out) + "\n"
 

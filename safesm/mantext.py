@@ -18,6 +18,7 @@ A warning is printed when the file is readable by group or others.
 .IP 2. 4
 Otherwise, when standard input is not a terminal, it is read to end of file and exactly
 one trailing newline (\fB\en\fR or \fB\er\en\fR) is removed, unless \fB\-\-keep\-newline\fR.
+With \fB\-\-binary\fR, standard input is taken exactly as given.
 .IP 3. 4
 Otherwise a hidden prompt asks twice; a mismatch asks again, at most three times, then
 \fBsafesm\fR exits 7 without writing.
@@ -66,13 +67,18 @@ It knows only a salted hash of the value.
 When the time is up it restores what the clipboard held before, unless you copied
 something else meanwhile; a new \fBget\fR takes over a pending clearer, so the clipboard
 returns to what it held before the first copy.
+It never restores a secret: content another password manager marked
+(\fBx\-kde\-passwordManagerHint\fR and the macOS/Windows equivalents), a value
+\fBsafesm\fR copied earlier, or content whose types cannot be listed (\fBxsel\fR, macOS,
+Windows, WSL) is cleared instead.
 Where KDE Klipper runs, its history is cleared if it holds the value.
 Other clipboard managers may keep their own copy.
 .PP
-\fB\-\-osc52\fR (automatic over SSH with no local clipboard) copies through the
-terminal with the OSC 52 escape, wrapped for tmux; a remote clipboard cannot be read
-back, so after the timeout \fBsafesm\fR only sends an empty OSC 52 while the session
-lives.
+\fB\-\-osc52\fR copies through the terminal with the OSC 52 escape, wrapped for tmux;
+it is never chosen without the flag, since the value then travels in the terminal
+stream, which \fBscript\fR, tmux logging and terminal recorders save.
+A remote clipboard cannot be read back, so after the timeout \fBsafesm\fR only sends
+an empty OSC 52 while the session lives.
 .SH POLICIES
 Every secret \fBput\fR creates gets a resource policy that denies reading to every
 principal not on the readers list and writing to every principal not on the writers
@@ -82,11 +88,30 @@ Policy management is never denied, so an administrator cannot be locked out.
 Widen the lists with \fB\-\-reader\fR/\fB\-\-writer\fR, the config keys
 \fBreaders\fR/\fBwriters\fR, or \fBpolicy grant\fR; \fB\-\-no\-default\-policy\fR opts out
 with a warning.
+A grant only adds access: on a secret without a resource policy (made outside
+\fBsafesm\fR) \fBpolicy grant\fR adds Allow statements for the principals given, so
+nobody who reads it through IAM today is cut off.
+\fBpolicy grant \-\-start\-from\-default\fR and \fBpolicy apply \-\-default\fR limit
+access to safesm's lists instead: they first say in plain words who loses access, then
+ask on a terminal; a script passes \fB\-\-yes\fR, and "no" or a script without it exits 5
+with nothing changed.
 Every policy write calls ValidateResourcePolicy first and passes
 \fBBlockPublicPolicy\fR; a finding stops the write with exit 8.
 \fBpolicy lint\fR reports broad access, wildcard actions, cross\-account principals,
-\fBaws:SourceIp\fR and VPC endpoint conditions with stable rule ids;
+\fBaws:SourceIp\fR and VPC endpoint conditions with stable rule ids.
+A condition every caller meets is not a restriction: \fBForAllValues:\fR on a key the
+request may lack, a key compared with its own policy variable
+(\fBaws:PrincipalAccount = ${aws:PrincipalAccount}\fR), or \fBaws:SourceIp\fR ranges
+holding more public addresses than one /8; such a policy is broad access and is refused.
+\fBpolicy show\fR says "only X can read" only while safesm's deny statement still
+applies to the secret, and otherwise says why not (another \fBResource\fR, a condition
+that can never hold); \fBpolicy lint\fR reports it as SM109/SM110.
 \fBpolicy iam\fR and \fBpolicy kms\fR print least\-privilege identity and key policies.
+The default policy does not limit policy management: a principal allowed
+\fBPutResourcePolicy\fR or \fBDeleteResourcePolicy\fR, or \fBDeleteSecret\fR and
+\fBCreateSecret\fR, can get around it; \fBpolicy iam NAME \-\-guard\fR prints the Deny
+statements that close those paths, for the identity policy of every role that must not
+take them.
 .SH HISTORY
 \fBeval "$(safesm shell\-init bash)"\fR (or \fBzsh\fR, or \fBsafesm shell\-init fish |
 source\fR) keeps commands that carry secrets out of the history file: inline
@@ -110,6 +135,59 @@ credentials are kept in the OS keyring, never in a file.
 A script with no terminal and no cached session exits 4; run \fBsafesm session login
 \-\-profile\fR \fIP\fR first.
 With no keyring back end, caching is off and every run asks.
+.SH LIFECYCLE
+\fBrotation set\fR checks the schedule before any call: \fB\-\-every\fR 4\-23 hours
+(\fB4h\fR) or 1\-1000 days (\fB30d\fR), or \fB\-\-cron\fR with six fields, minutes 0
+and year \fB*\fR, windows at least 4 hours apart; \fB\-\-window\fR \fIN\fR\fBh\fR
+must close before the next window and the end of the UTC day.
+It reads the rotation Lambda's execution role (lambda:GetFunctionConfiguration) and
+evaluates the secret's resource policy for it: a policy that would deny it
+GetSecretValue, PutSecretValue, UpdateSecretVersionStage or DescribeSecret makes
+\fBrotation set\fR and \fBrotate\fR exit 8 with the \fBpolicy grant\fR command that
+fixes it, unless \fB\-\-grant\-rotator\fR (or yes on a terminal) grants it.
+A policy restricting \fBaws:SourceIp\fR, \fBaws:SourceVpc\fR or
+\fBaws:SourceVpce\fR is warned about (SM111).
+\fBrotate\fR follows the new version until it is AWSCURRENT; a rotation that does not
+finish (AWSPENDING left behind) exits 5 with the Lambda's log group, and
+\fBrotation abandon\fR removes the label.
+Secrets whose rotation another service manages (OwningService) are shown, never changed.
+.PP
+\fBreplication add\fR, \fBremove\fR and \fBpromote\fR refuse unknown Regions before any
+call; \fBpromote\fR calls StopReplicationToReplica in the replica's Region.
+\fBgenerate\fR and \fBput \-\-generate\fR follow GetRandomPassword's rules (length 32,
+every type) but generate locally with Python's \fBsecrets\fR module.
+\fBrollback\fR and \fBedit\fR write only if AWSCURRENT is still the version they read
+(exit 5 otherwise); \fBedit\fR keeps the value in a 0600 file in a 0700 directory on
+tmpfs (\fI$XDG_RUNTIME_DIR\fR or \fI/dev/shm\fR), removed however the edit ends.
+\fBupdate\fR changes description, KMS key and tags without a new version.
+.SH AUDIT, TRAIL AND SCAN
+\fBaudit\fR checks every secret without reading its value (GetSecretValue would reset
+\fBLastAccessedDate\fR): rotation off (SMA101, Security Hub SecretsManager.1), not
+rotating as scheduled or a stuck AWSPENDING (SMA102, SMA103; SecretsManager.2), unused
+(SMA104; SecretsManager.3, \fB\-\-unused\-days\fR 1\-365, default 90), not rotated or
+changed (SMA105; SecretsManager.4, \fB\-\-max\-rotation\-days\fR 1\-180, default 90),
+missing tags (SMA106; SecretsManager.5, \fB\-\-required\-tag\fR, at most 6), the
+\fBpolicy lint\fR rules, network conditions that block rotation (SMA107), a customer
+managed key not bound to Secrets Manager by \fBkms:ViaService\fR or an encryption context
+(SMA301), failed or unsynced replicas (SMA401, SMA402) and scheduled deletion (SMA501).
+Each finding gives the fix as a safesm command.
+It exits 8 when a finding is at or above \fB\-\-fail\-on\fR (default high); a check
+that could not run is reported as not evaluated, never as passed, and then the exit code
+is that error's (4 or 6).
+.PP
+\fBtrail\fR shows CloudTrail event history for a secret: time, event, caller ARN,
+source IP, user agent (safesm's own calls say \fBsafesm/\fR\fIVERSION\fR) and error code,
+with rotation and version\-deletion events flagged; at most 2 requests a second, and no
+further back than 90 days (older events: CloudTrail Lake or a trail).
+.PP
+\fBscan\fR finds hardcoded secrets in files with the detect\-secrets plugins of the
+optional \fBsafesm[scan]\fR extra (bc\-detect\-secrets), skipping \fI.git/\fR, binary,
+symlinked and gitignored files and AWS's documented example keys.
+It prints file, line, kind and a keyed HMAC fingerprint, never the value, and exits 8
+when it finds any.
+\fB\-\-migrate\fR \fIPREFIX\fR stores each value, read from the file, under
+\fIPREFIX\fR with the default policy, and never rewrites a file: git history still holds
+the values, so rotate them.
 .SH AGENT
 \fBsafesm agent start\fR runs a per\-user process that keeps a warm client and, for
 \fB\-\-ttl\fR seconds (default 300, at most 3600; 0 keeps no values), the values it
@@ -170,10 +248,20 @@ Secret names (never values) for TAB completion, one file per profile, region and
 endpoint, mode 0600 in 0700 directories.
 Refreshed by \fBlist\fR and, when older than five minutes, in the background by
 completion.
+Names holding control characters are not cached; bash, zsh and fish insert names quoted.
+.TP
+\fI.git/safesm\-scan.key\fR, \fI~/.local/share/safesm/safesm\-scan.key\fR
+The random key of \fBscan\fR's fingerprints, per repository (or per user outside one),
+mode 0600.
 .TP
 \fI$XDG_RUNTIME_DIR/safesm/\fR (else \fI~/.cache/safesm/\fR)
-The pending clipboard clearer's socket and lock file, mode 0700; never a value or the
-old clipboard text.
+The pending clipboard clearer's socket and lock file, mode 0700, and (under
+\fI$XDG_RUNTIME_DIR\fR only) keyed hashes of the last 32 values copied with their random
+key, so that no clearer restores one; never a value or the old clipboard text.
+.PP
+A directory here that is not yours, not mode 0700, or a symbolic link is refused, not
+repaired; files in it are never opened through a symbolic link and are replaced from a
+new temporary file with a random name.
 The agent's socket \fIagent.sock\fR (0600) and lock \fIagent.lock\fR live in the same
 directory (without \fB$XDG_RUNTIME_DIR\fR: \fI$TMPDIR/safesm\-UID/\fR).
 .SH EXAMPLES
@@ -203,6 +291,16 @@ $ safesm get db/prod \-\-field password | psql "host=db user=app" \-f query.sql
 .fi
 .RE
 .PP
+Rotate every 30 days in a 4\-hour window, letting the Lambda's role through the policy:
+.PP
+.RS
+.nf
+$ safesm rotation set db/prod \-\-every 30d \-\-window 4h \\
+      \-\-lambda arn:aws:lambda:us\-east\-1:111122223333:function:rotate \-\-grant\-rotator
+$ safesm rotate db/prod
+.fi
+.RE
+.PP
 Keep risky commands out of bash history from now on:
 .PP
 .RS
@@ -212,4 +310,52 @@ $ echo 'eval "$(safesm shell\-init bash)"' >> ~/.bashrc
 .RE
 .SH SEE ALSO
 \fBaws\fR(1), \fBpass\fR(1), \fBbash\fR(1) (HISTIGNORE), \fBzshmisc\fR(1)
+""".strip().split("\n")
+
+# After EXIT STATUS: the messages a user meets most, and what they mean.
+DIAGNOSTICS = r"""
+.SH DIAGNOSTICS
+Messages never repeat what was typed on the command line (it may be a value pasted into
+the wrong place): they name the option or position and the form it needs.
+.TP
+\fBmissing argument NAME.\fR
+The command needs a secret name; every usage error ends with \fBTry 'safesm
+\fR\fICOMMAND\fR\fB \-\-help'\fR naming the command that was run.
+.TP
+\fBno such command (the text given is not shown); did you mean get?\fR
+The suggestion is one of \fBsafesm\fR's own command names.
+\fBsafesm\fR or a command group with no command prints its help and exits 2.
+.TP
+\fBbad value for \-\-endpoint\-url: a URL of the form https://HOST[:PORT][/PATH]\fR
+A setting of the wrong type or out of range, named by its source (a flag, an environment
+variable, or \fBregion\fR in the config file), exits 2 before any AWS call.
+.TP
+\fBwarning: unknown key `reader` in config file PATH is ignored; did you mean `readers`?\fR
+A config file key \fBsafesm\fR does not know is ignored, with this warning on every run.
+.TP
+\fBURL answered HTTP 404 (text/html): this does not look like Secrets Manager.\fR
+The endpoint answered, but not with Secrets Manager's JSON; check \fB\-\-endpoint\-url\fR
+(or the variable or config key named). Exit 6.
+.TP
+\fBthe AWS profile selected by \-\-profile is not in your AWS config or credentials file\fR
+The name given is not repeated; the message lists the profiles that are configured (or
+says \fBAWS_PROFILE\fR or the config file selected it).
+A configured profile without credentials is named: \fBno AWS credentials found for
+profile 'ci' (selected by AWS_PROFILE).\fR Both exit 4.
+.TP
+\fBsecret 'NAME' has no version with the stage label given to \-\-version\-stage.\fR
+The secret exists, the version asked for does not; \fBsafesm versions\fR \fINAME\fR lists
+them (exit 3).
+A \fB\-\-version\-id\fR that is not 32 to 64 characters is a usage error (exit 2) before
+any AWS call.
+.TP
+\fBsafesm: still waiting for URL; Ctrl\-C stops.\fR
+A call has had no answer for 3 seconds (with \fB, retrying (attempt 2 of 4)\fR once a
+retry is under way); printed once, only when standard error is a terminal and without
+\fB\-\-quiet\fR.
+.TP
+\fBNothing changed: ...\fR
+\fBrestore\fR of a secret that is not scheduled for deletion, \fBpolicy grant\fR of a
+principal already granted and \fBpolicy revoke\fR of one never granted change nothing,
+say so, and exit 0.
 """.strip().split("\n")

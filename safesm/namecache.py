@@ -1,9 +1,13 @@
 """A local cache of secret names (never values) so TAB completion never waits on AWS.
 
-One file per profile, region and endpoint under ~/.cache/safesm/names/, 0600 inside
-0700 directories, one name per line (a name cannot hold a newline). Reading it imports
-nothing beyond os (no json, pathlib or hashlib: this runs on every TAB); refreshing it
-happens in a detached process (`python -m safesm.namecache`) so the shell never blocks.
+One file per profile, region and endpoint under ~/.cache/safesm/names/, one name per
+line; a name with a newline or any other unprintable character (which AWS never allows
+in a name) is not cached, so completion never offers it. Both directories must be the
+user's own and 0700 (private_files.py: anything else is refused, and completion then
+offers no names); files are replaced from a random O_EXCL temporary file and never
+reached through a symbolic link. Reading it imports nothing beyond os (no json, pathlib
+or hashlib: this runs on every TAB); refreshing it happens in a detached process
+(`python -m safesm.namecache`) so the shell never blocks.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ import os
 import sys
 import time
 
+from . import private_files
 from .target import xdg_dir
 
 TYPE_CHECKING = False
@@ -25,6 +30,7 @@ if TYPE_CHECKING:  # not imported at run time: the lean TAB path reads this modu
 MAX_AGE = 300  # seconds before completion asks for a refresh
 REFRESH_TIMEOUT = 5  # seconds the background ListSecrets may take, in all
 REFRESH_BACKOFF = 30  # seconds between refresh attempts for one cache file
+DEPTH = 2  # safesm/names: the directories of a cache file that are safesm's own
 
 
 def cache_dir(env: Mapping[str, str] | None = None) -> str:
@@ -42,39 +48,36 @@ def cache_file(settings: Settings | Target, env: Mapping[str, str] | None = None
 
 
 def read_names(path: str | os.PathLike[str]) -> list[str]:
+    """The cached names; none when the file or a private directory is missing or unsafe."""
+    path = os.fspath(path)
     try:
-        with open(path, encoding="utf-8") as fh:
-            return [line for line in fh.read().split("\n") if line]
+        fd = private_files.open_dir(os.path.dirname(path), DEPTH, create=False)
+        try:
+            text = private_files.read(fd, os.path.basename(path)).decode("utf-8")
+        finally:
+            os.close(fd)
     except (OSError, UnicodeDecodeError):
         return []
+    return [line for line in text.split("\n") if line]
 
 
 def is_stale(path: str | os.PathLike[str], now: float | None = None) -> bool:
     try:
-        return (now or time.time()) - os.stat(path).st_mtime > MAX_AGE
+        return (now or time.time()) - os.lstat(path).st_mtime > MAX_AGE
     except OSError:
         return True
 
 
 def write_names(path: str | os.PathLike[str], names: Iterable[str]) -> None:
-    """Atomic replace; the directory chain is made 0700 and the file 0600."""
+    """Atomic replace (private_files.replace); the directories are made 0700 if missing and
+    refused (UnsafeDirectory, an OSError) if they are not the user's own and 0700."""
     path = os.fspath(path)
-    folder = os.path.dirname(path)
-    os.makedirs(folder, mode=0o700, exist_ok=True)
-    for parent in (folder, os.path.dirname(folder)):
-        os.chmod(parent, 0o700)
-    tmp = os.path.join(folder, f".{os.path.basename(path)}.{os.getpid()}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    data = "".join(f"{n}\n" for n in sorted(set(names)) if n and n.isprintable())
+    fd = private_files.open_dir(os.path.dirname(path), DEPTH)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write("".join(f"{n}\n" for n in sorted(set(names)) if n and "\n" not in n))
-        os.replace(tmp, path)
-    except BaseException:  # an error or a signal: leave no partial copy behind
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+        private_files.replace(fd, os.path.basename(path), data.encode("utf-8"))
+    finally:
+        os.close(fd)
 
 
 def update(settings: Settings, add: Iterable[str] = (), remove: Iterable[str] = ()) -> None:
@@ -125,21 +128,28 @@ def names_for(settings: Settings | Target, ask_agent: bool) -> list[str]:
     return read_names(path)
 
 
+def _claim_refresh(path: str) -> bool:
+    """Touch the file's refresh marker unless it was touched within REFRESH_BACKOFF."""
+    fd = private_files.open_dir(os.path.dirname(path), DEPTH)
+    try:
+        marker = f".{os.path.basename(path)}.refresh"
+        last = private_files.mtime(fd, marker)
+        if last is not None and time.time() - last < REFRESH_BACKOFF:
+            return False
+        private_files.touch(fd, marker)
+        return True
+    finally:
+        os.close(fd)
+
+
 def request_refresh(settings: Settings | Target) -> None:
     """Start a detached refresher unless one was started recently; never raise."""
     try:
         path = cache_file(settings)
-        marker = os.path.join(os.path.dirname(path), f".{os.path.basename(path)}.refresh")
-        try:
-            if time.time() - os.stat(marker).st_mtime < REFRESH_BACKOFF:
-                return
-        except OSError:
-            pass
+        if not _claim_refresh(path):
+            return
         import subprocess
 
-        os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
-        os.close(os.open(marker, os.O_WRONLY | os.O_CREAT, 0o600))
-        os.utime(marker)
         args = [sys.executable, "-m", "safesm.namecache"]
         for flag, value in (("--profile", settings.profile), ("--region", settings.region),
                             ("--endpoint-url", settings.endpoint_url)):

@@ -112,11 +112,15 @@ class Runtime:
         """Register a value with this run's log filter."""
         return self.state.redactor.remember(value)
 
-    def store(self) -> SecretStore:
-        """A SecretStore; imported here so that --help never loads botocore."""
+    def store(self, region: str | None = None) -> SecretStore:
+        """A SecretStore (for another Region than the settings' if given); imported here so
+        that --help never loads botocore."""
         from .aws.store import SecretStore
 
-        return SecretStore(self.settings, redactor=self.state.redactor, notify=self.tell_once)
+        settings = replace(self.settings, region=region) if region else self.settings
+        slow = self.notice if self.env.stderr_isatty else None  # never on a pipe
+        return SecretStore(settings, redactor=self.state.redactor, notify=self.tell_once,
+                           progress=slow)
 
     @property
     def notifier(self) -> Callable[[str], None]:

@@ -2,8 +2,9 @@
 
 The directory is $XDG_RUNTIME_DIR/safesm, or safesm-UID under the temp dir ($TMPDIR or
 /tmp) when there is no usable runtime dir. It must be a real directory (not a symlink),
-owned by this uid, with no access for group or others. It is opened once (O_NOFOLLOW)
-and checked through that descriptor; on Linux the socket is then reached through
+owned by this uid, with no access for group or others (private_files.py, as for every
+directory safesm keeps files in). It is opened once (O_NOFOLLOW) and checked through
+that descriptor; on Linux the socket is then reached through
 /proc/self/fd/N/agent.sock, so what was checked is what is used, and the path is short
 whatever the directory's length (a unix socket path holds at most 107 bytes).
 """
@@ -13,6 +14,8 @@ from __future__ import annotations
 import os
 import stat
 import sys
+
+from .. import private_files
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -47,34 +50,13 @@ def _private_dir(path: str) -> bool:
 def open_dir(path: str, create: bool) -> int | None:
     """A descriptor of the checked directory; None if it does not exist and `create` is
     false. Raises UnsafePath when it is a symlink, not a directory, another user's, or
-    open to others."""
-    if create:
-        try:
-            os.mkdir(path, 0o700)
-        except FileExistsError:
-            pass
+    open to others (the rules of safesm's other private directories: private_files)."""
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC)
+        return private_files.open_dir(path, 1, create)
     except FileNotFoundError:
         return None
-    except OSError as exc:  # ELOOP: a symlink; ENOTDIR: a file
-        kind = "a symlink" if os.path.islink(path) else "not a directory"
-        raise UnsafePath(f"{path} is {kind} ({exc.strerror}); refusing to use it.") from None
-    try:
-        _check_dir(path, os.fstat(fd))
-    except UnsafePath:
-        os.close(fd)
-        raise
-    return fd
-
-
-def _check_dir(path: str, st: os.stat_result) -> None:
-    if st.st_uid != os.getuid():
-        raise UnsafePath(f"{path} belongs to another user (uid {st.st_uid}); refusing to use "
-                         "it.")
-    if st.st_mode & 0o077:
-        raise UnsafePath(f"{path} is open to other users (mode {stat.S_IMODE(st.st_mode):04o})"
-                         "; refusing to use it.")
+    except private_files.UnsafeDirectory as exc:
+        raise UnsafePath(f"{exc}; refusing to use it.") from None
 
 
 def socket_path(path: str, fd: int) -> str:

@@ -208,8 +208,8 @@ def _alive(pid: int) -> bool:
         return False
     except PermissionError:
         return True
-    try:
+    try:  # a zombie has ended; only /proc tells (without it, the kill answer stands)
         with open(f"/proc/{pid}/stat", "rb") as fh:
             return fh.read().rsplit(b")", 1)[1].split()[0] != b"Z"
     except (OSError, IndexError):
-        return True
+        return not os.path.isdir("/proc")

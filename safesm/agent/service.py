@@ -87,9 +87,12 @@ class Service:
         flags = {k[5:]: protocol.text(msg, k) for k in msg if k.startswith("flag.")}
         env = {k[4:]: protocol.text(msg, k) for k in msg if k.startswith("env.")}
         try:
-            theirs = config.resolve(flags, env, config.read_config_file(config.config_path(env)))
+            path = config.config_path(env)
+            theirs = config.resolve(flags, env, config.read_config_file(path), path)
         except SafesmError:
             return "settings the CLI would refuse"
+        if theirs.warnings:  # the CLI says something about them first
+            return "settings the CLI warns about"
         if theirs.agent == "off":
             return "agent = off"
         mine = self.settings

@@ -47,12 +47,11 @@ def names(settings: Settings) -> list[str] | None:
 
 def start_in_background(settings: Settings) -> None:
     """`agent = auto`: start one for later reads; never fails the read under way."""
-    from .daemon import DEFAULT_IDLE_MINUTES, DEFAULT_TTL, command_line, start
+    from .daemon import command_line, start
 
     try:
-        ttl = float(settings.extra.get("agent_ttl", DEFAULT_TTL))
-        idle = float(settings.extra.get("agent_idle", DEFAULT_IDLE_MINUTES)) * 60
-        start(command_line(settings, ttl, idle, None), wait=False)
+        start(command_line(settings, settings.agent_ttl, settings.agent_idle * 60, None),
+              wait=False)
         log.debug("agent: started one in the background (agent = auto)")
-    except (OSError, ValueError, TypeError):
+    except OSError:
         log.debug("agent: could not start one in the background")

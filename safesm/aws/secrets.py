@@ -19,6 +19,7 @@ from ..models import (
     SecretVersion,
     VersionedValue,
     WriteResult,
+    unfinished_rotation,
 )
 from ..values import SecretValue
 from .client import Connection
@@ -37,20 +38,33 @@ def _summary_fields(d: dict[str, Any]) -> dict[str, Any]:
         "deleted_date": d.get("DeletedDate"),
         "kms_key_id": d.get("KmsKeyId"),
         "tags": {t["Key"]: t.get("Value", "") for t in d.get("Tags", [])},
+        **_rotation_fields(d),
+        "primary_region": d.get("PrimaryRegion"),
+    }
+
+
+def _rotation_fields(d: dict[str, Any]) -> dict[str, Any]:
+    rules = d.get("RotationRules", {}) or {}
+    stages = d.get("VersionIdsToStages") or d.get("SecretVersionsToStages") or {}
+    return {
+        "rotation_lambda": d.get("RotationLambdaARN") or None,
+        "rotation_days": rules.get("AutomaticallyAfterDays"),
+        "rotation_schedule": rules.get("ScheduleExpression"),
+        "rotation_window": rules.get("Duration"),
+        "next_rotation": d.get("NextRotationDate"),
+        "last_rotated": d.get("LastRotatedDate"),
+        "owning_service": d.get("OwningService"),
+        "pending_version": unfinished_rotation(stages),
     }
 
 
 def info_from(d: dict[str, Any]) -> SecretInfo:
-    stages = d.get("VersionIdsToStages", {}) or {}
-    rules = d.get("RotationRules", {}) or {}
+    """DescribeSecret's answer, or one ListSecrets entry (its stages key differs)."""
+    stages = d.get("VersionIdsToStages") or d.get("SecretVersionsToStages") or {}
     return SecretInfo(
         **_summary_fields(d),
         created=d.get("CreatedDate"),
-        rotation_lambda=d.get("RotationLambdaARN"),
-        rotation_days=rules.get("AutomaticallyAfterDays"),
-        next_rotation=d.get("NextRotationDate"),
         replication=tuple(d.get("ReplicationStatus", []) or []),
-        primary_region=d.get("PrimaryRegion"),
         versions=tuple(SecretVersion(v, tuple(s)) for v, s in stages.items()),
     )
 
@@ -179,10 +193,15 @@ class SecretCalls(Connection):
 
     # writes ----------------------------------------------------------------
 
-    def create(self, name: str, value: SecretValue, meta: Metadata = NO_METADATA) -> WriteResult:
+    def create(self, name: str, value: SecretValue, meta: Metadata = NO_METADATA,
+               replicas: tuple[tuple[str, str | None], ...] = ()) -> WriteResult:
+        """CreateSecret; `replicas` are (Region, KMS key or None) to replicate to."""
         token = str(uuid.uuid4())
         kwargs: dict[str, Any] = {"Name": name, "ClientRequestToken": token,
                                   **_value_kwargs(value)}
+        if replicas:
+            kwargs["AddReplicaRegions"] = [{"Region": r, **({"KmsKeyId": k} if k else {})}
+                                           for r, k in replicas]
         if meta.description is not None:
             kwargs["Description"] = meta.description
         if meta.kms_key:
@@ -262,6 +281,10 @@ class SecretCalls(Connection):
             if meta.tags:
                 self.client.tag_resource(
                     SecretId=name, Tags=[{"Key": t.key, "Value": t.value} for t in meta.tags])
+
+    def untag(self, name: str, keys: list[str]) -> None:
+        with self.translate(name):
+            self.client.untag_resource(SecretId=name, TagKeys=keys)
 
     def delete(self, name: str, recovery_days: int | None, force: bool) -> datetime | None:
         kwargs: dict[str, Any] = {"SecretId": name}

@@ -4,13 +4,16 @@ arguments and option validators that never echo what was typed."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from ..errors import HISTORY_HINT, ArgvValueError, NotConfirmed, invalid_option
+from ..errors import HISTORY_HINT, ArgvValueError, NotConfirmed, UsageError, invalid_option
 from ..runtime import Runtime
 from ..values import check_name, check_secret_id
+
+if TYPE_CHECKING:
+    from ..ops.generate import PasswordRules
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -48,8 +51,29 @@ class SafesmGroupBase(click.Group):
                                                              ["-h", "--help"])
         super().__init__(*args, **kwargs)
 
+    def resolve_command(self, ctx: click.Context,
+                        args: list[str]) -> tuple[str | None, click.Command | None, list[str]]:
+        """An unknown command is refused without repeating it (it may be a value pasted in
+        the wrong place), with the closest of this group's own command names."""
+        word = args[0] if args else ""
+        if (word and not word.startswith("-") and not ctx.resilient_parsing
+                and self.get_command(ctx, word) is None):
+            raise unknown_command(ctx, word, self.list_commands(ctx))
+        return super().resolve_command(ctx, args)
+
 
 SafesmGroupBase.group_class = SafesmGroupBase
+
+
+def unknown_command(ctx: click.Context, word: str, names: list[str]) -> UsageError:
+    """'no such command', and 'did you mean' among the group's own names: the suggestion
+    is one of safesm's words, never the text typed."""
+    from difflib import get_close_matches
+
+    close = get_close_matches(word, names, n=3)
+    maybe = f"; did you mean {' or '.join(close)}?" if close else "."
+    return UsageError(f"no such command (the text given is not shown){maybe}",
+                      f"Try '{ctx.command_path} --help' for the list of commands.")
 
 
 def command(name: str | None = None, **kwargs: Any) -> Callable[[F], click.Command]:
@@ -114,6 +138,13 @@ def _complete_name(ctx: click.Context, param: click.Parameter, incomplete: str) 
     return secret_names(ctx, param, incomplete)
 
 
+def complete_regions(ctx: click.Context, param: click.Parameter, incomplete: str) -> Any:
+    """Region names (REGION and the REGION of REGION=KMS_KEY)."""
+    from ..complete import regions
+
+    return [] if "=" in incomplete else regions(ctx, param, incomplete)
+
+
 def _check_names(ctx: click.Context, param: click.Parameter,
                  value: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(check_secret_id(v) for v in value)
@@ -132,7 +163,8 @@ def name_argument(func: F) -> F:
 
 
 def new_name_argument(func: F) -> F:
-    """The NAME argument of `put`, which may create: a name only (README "How values go in", rule 5)."""
+    """The NAME argument of `put`, which may create: a name only (README "How values go
+    in", rule 5)."""
     return click.argument("name", callback=_check_name, shell_complete=_complete_name)(func)
 
 
@@ -143,3 +175,45 @@ def json_option(what: str = "a table") -> Callable[[F], F]:
 def echo(rt: Runtime, text: str) -> None:
     """Output (tables, JSON) on stdout."""
     click.echo(text, file=rt.env.stdout)
+
+
+_PASSWORD_OPTIONS = (
+    click.option("--length", type=click.IntRange(1, 4096), default=32, show_default=True,
+                 metavar="N", help="Password length (GetRandomPassword's rules, made locally)."),
+    click.option("--exclude-chars", metavar="CHARS", default="",
+                 help="Characters never to use."),
+    click.option("--no-punctuation", is_flag=True, help="No punctuation (!\"#$%&'()*+,-./:;<=>"
+                 "?@[\\]^_`{|}~)."),
+    click.option("--no-numbers", is_flag=True, help="No digits."),
+    click.option("--no-uppercase", is_flag=True, help="No upper-case letters."),
+    click.option("--no-lowercase", is_flag=True, help="No lower-case letters."),
+    click.option("--include-space", is_flag=True, help="Space may appear."),
+    click.option("--no-require-each-type", is_flag=True,
+                 help="Do not require one character of each included type."),
+)
+PASSWORD_PARAMS = ("length", "exclude_chars", "no_punctuation", "no_numbers", "no_uppercase",
+                   "no_lowercase", "include_space", "no_require_each_type")
+
+
+def password_options(func: F) -> F:
+    """GetRandomPassword's options, for `generate` and `put --generate`."""
+    for option in reversed(_PASSWORD_OPTIONS):
+        func = option(func)
+    return func
+
+
+def password_options_given(params: dict[str, Any]) -> bool:
+    return params["length"] != 32 or bool(params["exclude_chars"]) or any(
+        params[k] for k in PASSWORD_PARAMS[2:])
+
+
+def password_rules(params: dict[str, Any]) -> PasswordRules:
+    """The PasswordRules the options ask for (ops.generate), checked before any call."""
+    from ..ops.generate import PasswordRules, check
+
+    rules = PasswordRules(params["length"], params["exclude_chars"],
+                          not params["no_punctuation"], not params["no_numbers"],
+                          not params["no_uppercase"], not params["no_lowercase"],
+                          params["include_space"], not params["no_require_each_type"])
+    check(rules)
+    return rules

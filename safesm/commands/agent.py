@@ -42,10 +42,8 @@ def start(rt: Runtime, ttl: int | None, idle: float | None, foreground: bool,
     """Start the agent for the current profile, Region and endpoint."""
     from ..agent import daemon
 
-    extra = rt.settings.extra
-    ttl_s = float(ttl if ttl is not None else extra.get("agent_ttl", daemon.DEFAULT_TTL))
-    minutes = float(idle if idle is not None else extra.get("agent_idle",
-                                                            daemon.DEFAULT_IDLE_MINUTES))
+    ttl_s = float(ttl if ttl is not None else rt.settings.agent_ttl)
+    minutes = float(idle if idle is not None else rt.settings.agent_idle)
     argv = daemon.command_line(rt.settings, ttl_s, minutes * 60, log)
     if foreground:
         return _exec(argv)

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import click
 
+from .. import values
 from ..errors import UsageError
 from ..runtime import Runtime
 from ..values import SecretValue
-from ._common import command, names_argument, pass_runtime
+from ._common import command, names_argument, pass_runtime, validated
+
+VERSION_ID_FORM = "a version id (32 to 64 characters, as `safesm versions NAME` lists them)"
 
 
 def write_value(rt: Runtime, value: SecretValue) -> None:
@@ -28,15 +31,17 @@ def _check_many(rt: Runtime, count: int, version: bool, clip: bool, to_terminal:
 @command()
 @names_argument
 @click.option("--field", metavar="KEY", help="Output one key of a JSON secret.")
-@click.option("--version-id", metavar="ID", help="Read this version instead of AWSCURRENT.")
-@click.option("--version-stage", metavar="STAGE", help="Read the version with this stage label.")
+@click.option("--version-id", metavar="ID", help="Read this version instead of AWSCURRENT.",
+              callback=validated(values.is_version_id, VERSION_ID_FORM))
+@click.option("--version-stage", metavar="STAGE", help="Read the version with this stage label.",
+              callback=validated(values.is_stage_label, "a stage label (1 to 256 characters)"))
 @click.option("--print", "to_terminal", is_flag=True,
               help="Write the value to stdout even when stdout is a terminal.")
 @click.option("--clip", "to_clipboard", is_flag=True,
               help="Copy the value to the clipboard even when stdout is not a terminal.")
 @click.option("--osc52", is_flag=True,
-              help="Copy through the terminal with the OSC 52 escape (e.g. over SSH); "
-                   "implies --clip.")
+              help="Copy through the terminal with the OSC 52 escape (e.g. over SSH; the "
+                   "terminal stream may be recorded); implies --clip. Never automatic.")
 @click.option("--clip-timeout", type=click.IntRange(min=0), metavar="SECONDS",
               help="Restore the clipboard after SECONDS (default 45, SAFESM_CLIP_TIME, "
                    "config clip_timeout); 0 never clears.")

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import click
 
 from .. import namecache, render
 from ..errors import NotConfirmed
+from ..models import SecretSummary
 from ..runtime import Runtime
 from ._common import command, echo, json_option, name_argument, pass_runtime
 
@@ -13,13 +16,22 @@ from ._common import command, echo, json_option, name_argument, pass_runtime
 @command("list")
 @click.option("--prefix", metavar="P", help="Only names that start with P.")
 @click.option("--include-deleted", is_flag=True, help="Include secrets scheduled for deletion.")
+@click.option("--replication", "with_replicas", is_flag=True,
+              help="Also show each secret's replicas and their status (one DescribeSecret "
+                   "per secret).")
 @json_option()
 @pass_runtime
-def list_cmd(rt: Runtime, prefix: str | None, include_deleted: bool, as_json: bool) -> None:
+def list_cmd(rt: Runtime, prefix: str | None, include_deleted: bool, with_replicas: bool,
+             as_json: bool) -> None:
     """List secret names with when they changed, rotation and deletion (never values)."""
-    secrets = rt.store().list_secrets(prefix, include_deleted)
+    store = rt.store()
+    secrets: Sequence[SecretSummary] = store.list_secrets(prefix, include_deleted)
     namecache.replace_all(rt.settings, [s.name for s in secrets], prefix)
-    echo(rt, render.to_json(secrets) if as_json else render.secret_list(secrets))
+    if with_replicas:
+        from ..ops.replication import describe_all
+
+        secrets = describe_all(store, secrets)
+    echo(rt, render.to_json(secrets) if as_json else render.secret_list(secrets, with_replicas))
 
 
 @command()
@@ -38,7 +50,7 @@ def describe(rt: Runtime, name: str, as_json: bool) -> None:
         return
     echo(rt, render.describe(info))
     for note in notes:
-        echo(rt, f"Note: {note}")
+        echo(rt, render.printable(f"Note: {note}"))
 
 
 @command()
@@ -92,6 +104,10 @@ def delete(rt: Runtime, name: str, days: int, force_without_recovery: bool, yes:
 @pass_runtime
 def restore(rt: Runtime, name: str) -> None:
     """Cancel the scheduled deletion of secret NAME."""
-    rt.store().restore(name)
+    from ..ops import manage
+
+    if not manage.restore(rt.store(), name):
+        rt.notice(f"Nothing changed: {name} is not scheduled for deletion.")
+        return
     namecache.update(rt.settings, add=[name])
     rt.notice(f"Restored {name}.")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import click
 
 from .. import hardening, namecache, render
@@ -12,8 +14,21 @@ from ..ops import policy as policy_ops
 from ..ops.put import PutOutcome, PutRequest, put_field, put_whole, refuse_access_flags
 from ..policy import AllowLists
 from ..runtime import Runtime
-from ..values import parse_tag
-from ._common import command, confirmer, echo, new_name_argument, pass_runtime
+from ..values import SecretValue, parse_tag
+from ._common import (
+    command,
+    complete_regions,
+    confirmer,
+    echo,
+    new_name_argument,
+    pass_runtime,
+    password_options,
+    password_options_given,
+    password_rules,
+)
+
+if TYPE_CHECKING:
+    from ..ops.generate import PasswordRules
 
 
 @command()
@@ -23,7 +38,8 @@ from ._common import command, confirmer, echo, new_name_argument, pass_runtime
 @click.option("--keep-newline", is_flag=True,
               help="Keep the trailing newline of piped stdin.")
 @click.option("--multiline", is_flag=True, help="Prompt for a multi-line value (PEM, JSON).")
-@click.option("--binary", is_flag=True, help="Store the bytes as SecretBinary.")
+@click.option("--binary", is_flag=True,
+              help="Store the bytes as SecretBinary (piped stdin is then taken exactly).")
 @click.option("--key", "field", metavar="FIELD",
               help="Set one field of an existing JSON secret, keeping the others.")
 @click.option("--description", metavar="TEXT", help="The secret's description.")
@@ -37,25 +53,35 @@ from ._common import command, confirmer, echo, new_name_argument, pass_runtime
               help="A new secret: no least-privilege resource policy (warns).")
 @click.option("-f", "--force", is_flag=True, help="Overwrite an existing secret or field.")
 @click.option("--json", "as_json", is_flag=True, help="Print the new version's metadata.")
+@click.option("--generate", is_flag=True,
+              help="Store a new generated password instead of reading a value (never shown).")
+@password_options
+@click.option("--replicate-to", "replicate_to", multiple=True, metavar="REGION[=KMS_KEY]",
+              shell_complete=complete_regions,
+              help="A new secret: also replicate it to REGION (repeatable).")
 @pass_runtime
-def put(rt: Runtime, name: str, path: str | None, keep_newline: bool, multiline: bool,
+def put(rt: Runtime, /, name: str, path: str | None, keep_newline: bool, multiline: bool,
         binary: bool, field: str | None, description: str | None, kms_key: str | None,
         tags: tuple[str, ...], readers: tuple[str, ...], writers: tuple[str, ...],
-        no_default_policy: bool, force: bool, as_json: bool) -> None:
+        no_default_policy: bool, force: bool, as_json: bool, generate: bool,
+        replicate_to: tuple[str, ...], **password: Any) -> None:
     """Create or update secret NAME.
 
     The value comes from --file, from stdin when it is not a terminal (one trailing
-    newline removed unless --keep-newline), or else from a hidden prompt asked twice.
-    It is never taken from the command line.
+    newline removed unless --keep-newline or --binary), or else from a hidden prompt
+    asked twice. It is never taken from the command line. --generate stores a new
+    password made locally by GetRandomPassword's rules (see `safesm generate`) and never
+    shows it.
     """
     meta = Metadata(description, kms_key, tuple(parse_tag(t) for t in tags))
     req = PutRequest(name, meta, _access(rt, readers, writers, no_default_policy),
-                     bool(readers or writers), force)
+                     bool(readers or writers), force, _replicas(replicate_to, field))
     if field and req.principals_given:
         raise refuse_access_flags(name)
+    source = Source(path, keep_newline, multiline, binary)
+    rules = _generated(source, generate, password)
     hardening.protect_process()
-    value = rt.hold(read_value(rt.env, name, Source(path, keep_newline, multiline, binary),
-                               rt.warn))
+    value = rt.hold(_password(rules) if rules else read_value(rt.env, name, source, rt.warn))
     store = rt.store()
     confirm = confirmer(rt, "--force", "nothing was written")
     if field:
@@ -78,6 +104,33 @@ def _report(rt: Runtime, outcome: PutOutcome, as_json: bool) -> None:
     if as_json:
         echo(rt, render.to_json(outcome.result))
     rt.notice(render.write_summary(outcome.result))
+
+
+def _generated(source: Source, generate: bool,
+               password: dict[str, Any]) -> PasswordRules | None:
+    """The password rules for --generate (checked before any call), or None."""
+    if not generate:
+        if password_options_given(password):
+            raise UsageError("--length and the other password options need --generate.")
+        return None
+    if source != Source():
+        raise UsageError("--generate makes the value: leave out --file, --keep-newline, "
+                         "--multiline and --binary.")
+    return password_rules(password)
+
+
+def _password(rules: PasswordRules) -> SecretValue:
+    from ..ops.generate import generate
+
+    return generate(rules)
+
+
+def _replicas(items: tuple[str, ...], field: str | None) -> tuple[tuple[str, str | None], ...]:
+    if items and field:
+        raise UsageError("--replicate-to applies to a new secret, not to --key.")
+    from ..ops.replication import parse_targets
+
+    return tuple(parse_targets(items))
 
 
 def _access(rt: Runtime, readers: tuple[str, ...], writers: tuple[str, ...],

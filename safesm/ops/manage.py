@@ -27,3 +27,11 @@ def deletable(store: SecretStore, name: str, force_without_recovery: bool) -> Se
 def delete(store: SecretStore, name: str, days: int,
            force_without_recovery: bool) -> datetime | None:
     return store.delete(name, None if force_without_recovery else days, force_without_recovery)
+
+
+def restore(store: SecretStore, name: str) -> bool:
+    """Cancel NAME's scheduled deletion; False (and nothing changed) when none was scheduled."""
+    if not store.describe(name).deleted_date:
+        return False
+    store.restore(name)
+    return True

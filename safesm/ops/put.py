@@ -33,6 +33,7 @@ class PutRequest:
     access: AllowLists | None = AllowLists((), ())  # None: --no-default-policy
     principals_given: bool = False  # --reader/--writer on the command line
     force: bool = False
+    replicas: tuple[tuple[str, str | None], ...] = ()  # a new secret: (Region, KMS key)
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,7 @@ def refuse_access_flags(name: str) -> UsageError:
 def put_whole(store: SecretStore, req: PutRequest, value: SecretValue,
               confirm: Confirm) -> PutOutcome:
     """Create NAME (with the default policy still to attach) or overwrite it."""
-    if req.force and not (req.principals_given or req.meta):
+    if req.force and not (req.principals_given or req.meta or req.replicas):
         result = _update_if_exists(store, req.name, value)
         if result is not None:
             return PutOutcome(result)
@@ -69,13 +70,17 @@ def put_whole(store: SecretStore, req: PutRequest, value: SecretValue,
 def _create(store: SecretStore, req: PutRequest, value: SecretValue) -> PutOutcome:
     plan = None if req.access is None else policy.plan_default(store, req.access,
                                                                 req.meta.kms_key)
-    result = store.create(req.name, value, req.meta)
+    result = store.create(req.name, value, req.meta, req.replicas)
     return PutOutcome(result, plan, unprotected=plan is None)
 
 
 def _check_overwrite(req: PutRequest, existing: SecretInfo) -> None:
     if req.principals_given:
         raise refuse_access_flags(req.name)
+    if req.replicas:
+        raise UsageError(f"--replicate-to applies to a new secret, and {req.name!r} exists; "
+                         "nothing was written.",
+                         f"Use `safesm replication add {req.name} REGION`.")
     if existing.deleted_date:
         raise ConflictError(f"secret {req.name!r} is scheduled for deletion; nothing was "
                             "written.", f"Run `safesm restore {req.name}` first.")

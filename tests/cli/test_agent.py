@@ -180,11 +180,24 @@ def test_settings_the_cli_refuses_are_refused_with_an_agent_too(run, sm, agent, 
     agent()
     monkeypatch.setenv("SAFESM_CONNECT_TIMEOUT", "soon")
     r = run("get", "db/prod")
-    assert r.exit_code == 2 and r.stdout_bytes == b"" and "connect timeout" in r.stderr
+    assert r.exit_code == 2 and r.stdout_bytes == b"" and "SAFESM_CONNECT_TIMEOUT" in r.stderr
     monkeypatch.setenv("SAFESM_CONNECT_TIMEOUT", "5")
     monkeypatch.setenv("SAFESM_AGENT", "sometimes")
     r = run("get", "db/prod")
     assert r.exit_code == 2 and "one of off, use, auto" in r.stderr
+
+
+def test_settings_the_cli_warns_about_are_read_directly(run, sm, agent, isolated_env):
+    """An unknown key in the config file gets the CLI's warning; the agent leaves such a
+    run to the CLI rather than answer it without the warning."""
+    sm.create_secret(Name="db/prod", SecretString="one")
+    a = agent()
+    conf = isolated_env / ".config" / "safesm"
+    conf.mkdir(parents=True)
+    (conf / "config.toml").write_text("agent_tll = 5\n")
+    r = run("get", "db/prod")
+    assert r.stdout_bytes == b"one" and "unknown key `agent_tll`" in r.stderr
+    assert "did you mean `agent_ttl`" in r.stderr and a.stats["misses"] == 0
 
 
 def test_version_and_stage_reads_go_direct(run, sm, agent):

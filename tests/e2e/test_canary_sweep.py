@@ -11,13 +11,15 @@ appear in:
   (clipboard helpers, the detached clearer, the name-cache refresher);
 - any file under the test's HOME or TMPDIR (history files are scrubbed by then);
 - the clipboard once the clearer is done.
-Add each new value-touching command here as it lands.
+Add each new value-touching command here as it lands (audit, trail and scan included).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -175,6 +177,43 @@ def test_canary_sweep(aws, sm, safesm_bin, canary, terminal, tmp_path, xserver, 
     s.pipe("--debug", "history", "scan", "--json", code=8)
     s.pipe("history", "scrub", "--yes")
     assert needle not in history.read_bytes() and b"ls\n" in history.read_bytes()
+
+    # the lifecycle commands: rollback, update, rotation, replication, edit, generate
+    from tests.rotators import make_rotator
+
+    s.pipe("put", "life", stdin=needle)
+    s.pipe("put", "life", "--force", stdin=b"second")
+    s.pipe("--debug", "rollback", "life")
+    assert sm.get_secret_value(SecretId="life")["SecretString"] == canary
+    s.pipe("--debug", "update", "life", "--description", "d", "--untag", "none")
+    s.pipe("replication", "add", "life", "eu-west-1", "--wait")
+    s.pipe("replication", "show", "life", "--json")
+    runtime = Path(tempfile.mkdtemp(prefix="safesm-sweep-", dir="/dev/shm"))
+    editor = tmp_path / "editor.py"
+    editor.write_text("import sys\nopen(sys.argv[-1], 'ab').write(b'-edited')\n")
+    s.env.update(XDG_RUNTIME_DIR=str(runtime), EDITOR=f"{sys.executable} {editor}")
+    s.pipe("--debug", "edit", "life")
+    assert sm.get_secret_value(SecretId="life")["SecretString"] == canary + "-edited"
+    assert list(runtime.iterdir()) == []
+    runtime.rmdir()
+    s.pipe("rotation", "set", "life", "--every", "30d", "--lambda", make_rotator(aws),
+           "--grant-rotator", "--now")
+    s.pipe("--debug", "rotation", "show", "life", "--json")
+    s.pipe("put", "gen", "--generate")
+    s.pipe("generate", "--exclude-chars", canary[:8], prints=False)
+    # audit, trail, scan: metadata and events only; scan and --migrate never show a value
+    s.pipe("--debug", "audit", "--format", "sarif")
+    s.pipe("audit", "--format", "csv")
+    s.pipe("--debug", "trail", "p/file", "--json")
+    s.pipe("trail", "--kind", "read")
+    repo = outside / "repo"
+    repo.mkdir()
+    (repo / "settings.py").write_text(f'DATABASE_URL = "postgres://app:{canary}@db/app"\n')
+    s.pipe("scan", str(repo), code=8)
+    s.pipe("scan", str(repo), "--format", "sarif", code=8)
+    s.pipe("--debug", "scan", str(repo), "--migrate", "moved/", code=8)
+    moved = sm.list_secrets(Filters=[{"Key": "name", "Values": ["moved/"]}])["SecretList"]
+    assert [sm.get_secret_value(SecretId=m["Name"])["SecretString"] for m in moved] == [canary]
 
     # nothing left behind on disk, in the clipboard, or in a live process
     time.sleep(0.2)

@@ -136,3 +136,53 @@ def test_profile_and_region_completion(isolated_env):
     out = subprocess.run([sys.executable, "-m", "safesm"], capture_output=True, text=True,
                          env={**env, "COMP_WORDS": "safesm --region eu-west-", "COMP_CWORD": "2"})
     assert "plain,eu-west-1" in out.stdout.split()
+
+
+SHELLS = {  # shell -> (argv, setup line, how to print the last exit status)
+    "bash": (["bash", "--norc", "--noprofile", "-i"],
+             f"source {ROOT}/completions/safesm.bash; PS1='READ''Y> '", "echo status=$?"),
+    "zsh": (["zsh", "-f", "-i"],
+            f"fpath=({ROOT}/completions $fpath); autoload -U compinit; compinit -u -D; "
+            "PS1='READ''Y> '", "echo status=$?"),
+    "fish": (["fish", "--no-config"],
+             f"source {ROOT}/completions/safesm.fish; function fish_prompt; "
+             "echo -n 'READ''Y> '; end", "echo status=$status"),
+}
+
+
+@pytest.mark.parametrize("shell", SHELLS)
+@pytest.mark.parametrize("hostile", ["evil/$(touch PWNED)", "evil/`touch PWNED`",
+                                     "evil/;touch PWNED", "evil/x|touch PWNED"])
+def test_a_hostile_name_is_inserted_as_text_that_never_runs(aws, sm, safesm_bin, tmp_path,
+                                                            hostile, shell):
+    """The whole chain: an endpoint returns a name holding shell syntax, `list` caches it,
+    TAB in an interactive shell inserts it, Enter runs the line: nothing but safesm runs
+    (which refuses the name, exit 2)."""
+    sm.create_secret(Name=hostile, SecretString="v")
+    assert subprocess.run([safesm_bin, "list"], capture_output=True, timeout=30,
+                          env=shell_env()).returncode == 0
+    assert namecache.read_names(namecache.cache_file(config.load({}))) == [hostile]
+    work = tmp_path / "work"
+    work.mkdir()
+    argv, setup, status = SHELLS[shell]
+    env = {**shell_env(), "TERM": "xterm", "INPUTRC": "/dev/null", "ZDOTDIR": str(tmp_path)}
+    child = pexpect.spawn(argv[0], argv[1:], cwd=str(work), env=env, dimensions=(24, 200),
+                          timeout=20, encoding="utf-8")
+    try:
+        child.sendline(setup)
+        child.expect_exact("READY> ")
+        child.send("safesm get evil/\t")
+        if shell == "bash":  # what TAB inserted: the name, quoted as printf %q does
+            quoted = subprocess.run(["bash", "-c", 'printf %q "$1"', "_", hostile],
+                                    capture_output=True, text=True).stdout
+            child.expect_exact(quoted)
+        else:
+            time.sleep(1)
+        child.send("\r")
+        child.expect_exact("READY> ")
+        child.sendline(status)
+        child.expect(r"status=(\d+)")
+        assert child.match.group(1) == "2"  # safesm refused the name; nothing else ran
+    finally:
+        child.close(force=True)
+    assert list(work.iterdir()) == []
