@@ -97,6 +97,21 @@ def test_a_safesm_write_is_seen_at_once(run, sm, agent, write):
     assert (json.loads(got) == expected) if expected else got == b"two"
 
 
+def test_rollback_and_update_drop_the_cached_value(run, sm, agent):
+    """Commands written after the agent (rollback, update) invalidate through the store's
+    hook without knowing about it."""
+    sm.create_secret(Name="db/prod", SecretString="one")
+    sm.put_secret_value(SecretId="db/prod", SecretString="two")
+    a = agent()
+    assert value(run, "db/prod") == b"two"
+    r = run("rollback", "db/prod")
+    assert r.exit_code == 0, r.stderr
+    assert value(run, "db/prod") == b"one"  # at once, not after the TTL
+    value(run, "db/prod")
+    assert run("update", "db/prod", "--description", "d").exit_code == 0
+    assert len(a.service.cache) == 0
+
+
 def test_delete_and_restore_drop_the_cached_value(run, sm, agent):
     sm.create_secret(Name="db/prod", SecretString="one")
     a = agent()
