@@ -120,8 +120,8 @@ def names_for(settings: Settings | Target, ask_agent: bool) -> list[str]:
 
         served = client.names({"profile": settings.profile, "region": settings.region,
                                "endpoint_url": settings.endpoint_url})
-        if served is not None:
-            return served
+        if served is not None:  # the same rule as the file: unprintable names never offered
+            return [n for n in served if n and n.isprintable()]
     path = cache_file(settings)
     if is_stale(path):
         request_refresh(settings)

@@ -254,3 +254,13 @@ def test_completion_names_come_from_the_agent(run, sm, agent):
     out = CliRunner().invoke(cli, [], env=env, prog_name="safesm").output
     assert out.split() == ["plain,db/dev", "plain,db/prod"]
     assert a.service.names.count() == 3
+
+
+def test_unprintable_names_from_the_agent_are_never_offered(run, sm, agent):
+    sm.create_secret(Name="db/ok", SecretString="v")
+    sm.create_secret(Name="db/\x1b]0;pwned\x07", SecretString="v")  # the emulator takes it
+    a = agent()
+    env = {"_SAFESM_COMPLETE": "bash_complete", "COMP_WORDS": "safesm get db/",
+           "COMP_CWORD": "2"}
+    out = CliRunner().invoke(cli, [], env=env, prog_name="safesm").output
+    assert out == "plain,db/ok\n" and a.service.names.count() == 2
