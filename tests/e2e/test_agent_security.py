@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import socket
 import tempfile
 import threading
@@ -176,3 +177,63 @@ def test_the_value_never_leaves_memory(agents, safesm_bin, sm, canary, tmp_path)
     assert log.read_text().count("get db/prod") == 5  # 3 single reads, a batch of 2
     assert not any(canary.encode() in s for s in seen)
     assert files_containing(tmp_path, canary.encode()) == []  # HOME, TMPDIR, socket, log
+
+
+def test_root_is_refused_by_another_users_agent(aws, safesm_bin, sm):
+    """An agent running as uid 65534 (forked and dropped, no exec): root's connection is
+    closed unread, and root's safesm does not even trust that user's directory."""
+    sm.create_secret(Name="db/prod", SecretString="the real value")
+    where = Path(tempfile.mkdtemp(prefix="safesm-nobody-"))
+    os.chmod(where, 0o755)
+    socket_dir = where / "safesm"
+    socket_dir.mkdir(mode=0o700)
+    log = where / "agent.log"
+    log.touch()
+    for path in (where, socket_dir, log):
+        os.chown(path, NOBODY, NOBODY)
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover (the child: an agent of uid 65534)
+        try:
+            _serve_as_nobody(str(socket_dir), str(log))
+        finally:
+            os._exit(0)
+    try:
+        sock = socket_dir / paths.SOCKET
+        assert wait_until(sock.exists)
+        conn = socket.socket(socket.AF_UNIX)
+        conn.connect(str(sock))
+        pairs = [("op", b"get"), *client.context_pairs({}, dict(os.environ)), ("id", b"db/prod")]
+        protocol.send(conn, pairs)
+        with pytest.raises(OSError):  # closed (or reset: it was never read), nothing served
+            protocol.receive(conn)
+        conn.close()
+        assert wait_until(lambda: "refused a connection from uid 0" in log.read_text())
+        env = {**os.environ, "XDG_RUNTIME_DIR": str(where)}  # not root's: not looked in
+        got = safesm(safesm_bin, "get", "db/prod", env=env)
+        assert (got.returncode, got.stdout, got.stderr) == (0, b"the real value", b"")
+    finally:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        shutil.rmtree(where, ignore_errors=True)
+
+
+def _serve_as_nobody(socket_dir: str, log_path: str) -> None:  # pragma: no cover (child)
+    from safesm import config
+    from safesm.agent.daemon import AgentStore, Forgetful
+    from safesm.agent.server import AgentServer
+    from safesm.agent.service import Service
+
+    os.setgroups([])
+    os.setresgid(NOBODY, NOBODY, NOBODY)
+    os.setresuid(NOBODY, NOBODY, NOBODY)
+    os.environ["HOME"] = os.path.dirname(socket_dir)  # root's HOME is closed to this user
+    settings = config.load({})
+    service = Service(settings, AgentStore(settings, redactor=Forgetful()), 300)
+
+    def log(line: str) -> None:
+        with open(log_path, "a") as fh:
+            fh.write(line + "\n")
+
+    server = AgentServer(service, socket_dir, idle=30, log=log)
+    server.bind()
+    server.serve()
