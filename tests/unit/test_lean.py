@@ -126,3 +126,26 @@ def test_secret_name_positions(args, flags):
 ])
 def test_other_positions_are_clicks(args):
     assert lean_complete.name_position(args) is None
+
+
+# the lean path's settings agree with config.resolve ---------------------------------------
+
+REGIONS = st.sampled_from(["", "us-east-1", "eu-west-1", "ap-south-2"])
+URLS = st.sampled_from(["", "http://127.0.0.1:4566", "https://secretsmanager.eu-west-1.amazonaws.com"])
+PROFILES = st.sampled_from(["", "default", "prod", "dev-admin"])
+
+
+@given(st.fixed_dictionaries({"profile": PROFILES, "region": REGIONS, "endpoint_url": URLS}),
+       st.fixed_dictionaries({"AWS_PROFILE": PROFILES, "AWS_REGION": REGIONS,
+                              "AWS_DEFAULT_REGION": REGIONS, "AWS_ENDPOINT_URL": URLS,
+                              "AWS_ENDPOINT_URL_SECRETS_MANAGER": URLS,
+                              "SAFESM_AGENT": st.sampled_from(["", "off", "use", "auto"])}),
+       st.fixed_dictionaries({"profile": PROFILES, "region": REGIONS, "endpoint_url": URLS,
+                              "agent": st.sampled_from(["", "off", "auto"])}))
+def test_the_lean_target_is_config_resolves(flags, env, file):
+    from safesm import config, target
+
+    settings = config.resolve(flags, env, file)
+    assert target.aws_target(flags, env, file).as_tuple() == (
+        settings.profile, settings.region, settings.endpoint_url)
+    assert target.agent_mode(env, file) == settings.agent
