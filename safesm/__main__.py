@@ -1,6 +1,6 @@
-"""`python -m safesm`."""
+"""`python -m safesm` (the same entry point as the `safesm` console script)."""
 
-from .cli import main
+from .lean import main
 
 if __name__ == "__main__":
     main()

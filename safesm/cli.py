@@ -17,15 +17,11 @@ import click
 
 from . import __version__
 from .commands._common import SafesmGroupBase
-from .errors import (
-    HISTORY_HINT,
-    ArgvValueError,
-    CommandExited,
-    ExitCode,
-    SafesmError,
-    Terminated,
-    UsageError,
-)
+from .errors import HISTORY_HINT, ArgvValueError, ExitCode, SafesmError, UsageError
+from .outcome import flush_stdout as _flush_stdout
+from .outcome import guarded, report, say
+from .outcome import handle_sigterm as _handle_sigterm
+from .outcome import restore_sigterm as _restore_sigterm
 from .values import VALUE_OPTIONS
 
 # name -> (module:attribute, one-line help). The help is here so that `safesm --help`
@@ -84,6 +80,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
                "Fill {{ sm://NAME#FIELD }} references in a template with secret values."),
     "import": ("safesm.commands.importer:import_cmd",
                "Move a .env or flat JSON file into Secrets Manager."),
+    "agent": ("safesm.commands.agent:agent",
+              "A memory-only agent that answers `get` in milliseconds (`agent start`)."),
 }
 
 
@@ -173,46 +171,6 @@ def _hush(args: list[str]) -> Callable[[], None]:
     return hush_terminal()
 
 
-def _flush_stdout() -> None:
-    """`safesm list | head -1` closes the pipe early: that is no error, and must not end in
-    Python's 'Exception ignored ... BrokenPipeError' at exit. A closed stdout has no flush."""
-    if sys.stdout is None:
-        return
-    try:
-        sys.stdout.flush()
-    except BrokenPipeError:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-
-
-def _on_sigterm(signum: int, frame: Any) -> None:
-    import signal
-
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # a second SIGTERM ends us at once
-    raise Terminated()
-
-
-def _handle_sigterm() -> Any:
-    """SIGTERM unwinds like Ctrl-C (no traceback, temp files removed) and exits 143.
-    Returns the previous handler, for callers that run safesm in-process."""
-    import signal
-
-    try:
-        return signal.signal(signal.SIGTERM, _on_sigterm)
-    except ValueError:  # not the main thread (e.g. an embedding test runner)
-        return None
-
-
-def _restore_sigterm(previous: Any) -> None:
-    import signal
-
-    if previous is not None:
-        try:
-            signal.signal(signal.SIGTERM, previous)
-        except ValueError:
-            pass
-
-
 def _allowed(kind: click.ParamType[Any]) -> str:
     if isinstance(kind, click.Choice):
         return f" (one of: {', '.join(map(str, kind.choices))})"
@@ -247,52 +205,33 @@ def _usage_error(exc: click.UsageError) -> SafesmError:
     return UsageError(_usage_message(exc), f"Try '{where} --help' for help.")
 
 
-def _report(err: SafesmError) -> None:
-    from .render import error
-
-    if err.details:
-        click.echo(err.details, err=True)
-    click.echo(error(err.message, err.hint), err=True)
+def _click_outcome(exc: Exception) -> int | None:
+    """click's own exceptions, for the one door (outcome.guarded); None: not click's."""
+    if isinstance(exc, click.exceptions.NoArgsIsHelpError):  # `safesm policy`: its help
+        click.echo(exc.format_message(), err=True)
+        return ExitCode.USAGE
+    if isinstance(exc, click.UsageError):
+        report(_usage_error(exc))
+        return ExitCode.USAGE
+    if isinstance(exc, click.exceptions.Exit):  # --help, --version
+        return exc.exit_code
+    if isinstance(exc, click.ClickException):  # e.g. click.FileError
+        report(SafesmError(exc.format_message()))
+        return exc.exit_code
+    if isinstance(exc, click.Abort):
+        say("safesm: interrupted.")
+        return ExitCode.INTERRUPTED
+    return None
 
 
 def run(invoke: Callable[[], Any], args: list[str]) -> int:
-    """Run the CLI and turn every outcome into an exit code; the only place that does."""
-    try:
+    """Run the CLI and turn every outcome into an exit code (through outcome.guarded, the
+    one door, with click's exceptions added)."""
+    def checked() -> None:
         refuse_value_options(args)
         invoke()
-        return ExitCode.OK
-    except SafesmError as err:
-        _report(err)
-        return err.exit_code
-    except click.exceptions.NoArgsIsHelpError as exc:  # `safesm policy`: its help, exit 2
-        click.echo(exc.format_message(), err=True)
-        return ExitCode.USAGE
-    except click.UsageError as exc:
-        _report(_usage_error(exc))
-        return ExitCode.USAGE
-    except click.exceptions.Exit as exc:  # --help, --version
-        return exc.exit_code
-    except click.ClickException as exc:  # e.g. click.FileError
-        _report(SafesmError(exc.format_message()))
-        return exc.exit_code
-    except (click.Abort, KeyboardInterrupt):
-        click.echo("safesm: interrupted.", err=True)
-        return ExitCode.INTERRUPTED
-    except Terminated:
-        click.echo("safesm: terminated.", err=True)
-        return ExitCode.TERMINATED
-    except CommandExited as exc:  # exec --mask: the command's own exit code
-        return exc.code
-    except BrokenPipeError:
-        return ExitCode.OK
-    except Exception as exc:  # a bug: show where, never the message (it may hold a value)
-        click.echo(f"safesm: unexpected error ({type(exc).__name__}); this is a bug, please "
-                   "report it.", err=True)
-        if "--debug" in args:
-            import traceback
 
-            click.echo("".join(traceback.format_tb(exc.__traceback__)), err=True)
-        return ExitCode.UNEXPECTED
+    return guarded(checked, "--debug" in args, _click_outcome)
 
 
 def _complete(kind: str, ctx: click.Context, param: click.Parameter, incomplete: str) -> Any:

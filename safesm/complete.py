@@ -29,13 +29,8 @@ def _settings(ctx: click.Context) -> Any:
 def _cached(ctx: click.Context, incomplete: str, deleted: bool) -> list[Any]:
     try:
         settings = _settings(ctx)
-        path = namecache.cache_file(settings)
-        if namecache.is_stale(path):
-            namecache.request_refresh(settings)
-        if deleted:
-            path = namecache.deleted_file(settings)
-        names = namecache.complete(namecache.read_names(path), incomplete)
-        return [CompletionItem(n) for n in names]
+        names = namecache.names_for(settings, settings.agent != "off", deleted)
+        return [CompletionItem(n) for n in namecache.complete(names, incomplete)]
     except Exception:  # completion must never break the user's line
         return []
 

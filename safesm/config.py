@@ -14,6 +14,9 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .errors import UsageError
+from .target import AGENT_MODES, config_path, home_dir, xdg_dir
+
+__all__ = ["Settings", "config_path", "home_dir", "load", "resolve", "xdg_dir"]
 
 DEFAULT_CLIP_TIMEOUT = 45
 # Network defaults (README "Configuration"): a refused connection fails in well under a
@@ -35,25 +38,13 @@ class Settings:
     read_timeout: float = DEFAULT_READ_TIMEOUT
     max_attempts: int = DEFAULT_MAX_ATTEMPTS
     config_file: str | None = None
+    agent: str = "use"  # off | use | auto: ask a running agent (README "The agent")
+    agent_ttl: float = 300  # `agent start` defaults (config file only)
+    agent_idle: float = 15  # minutes
     extra: Mapping[str, Any] = field(default_factory=dict)
     sources: Mapping[str, str] = field(default_factory=dict)  # profile/endpoint_url: which
     # flag, variable or file key set it (for messages that must not repeat the text)
     warnings: tuple[str, ...] = ()  # for the CLI to show (unknown config-file keys)
-
-
-def home_dir(env: Mapping[str, str]) -> str:
-    """HOME, absolute even when it is unset or empty."""
-    return os.path.expanduser(env.get("HOME") or "~")
-
-
-def xdg_dir(env: Mapping[str, str], variable: str, fallback: str) -> str:
-    """An XDG base directory ($XDG_CONFIG_HOME, $XDG_CACHE_HOME, ...) or ~/FALLBACK.
-    os.path rather than pathlib: this runs on every TAB press."""
-    return env.get(variable) or os.path.join(home_dir(env), fallback)
-
-
-def config_path(env: Mapping[str, str]) -> str:
-    return os.path.join(xdg_dir(env, "XDG_CONFIG_HOME", ".config"), "safesm", "config.toml")
 
 
 def read_config_file(path: str) -> dict[str, Any]:
@@ -179,6 +170,12 @@ SETTINGS: dict[str, tuple[str | None, tuple[str, ...], Check, Any]] = {
     "max_attempts": (None, ("SAFESM_MAX_ATTEMPTS", "AWS_MAX_ATTEMPTS"),
                      _number(_whole, lambda n: 1 <= n <= 10, "a whole number from 1 to 10"),
                      DEFAULT_MAX_ATTEMPTS),
+    "agent": (None, ("SAFESM_AGENT",),
+              _text(f"one of {', '.join(AGENT_MODES)}", lambda t: t in AGENT_MODES), "use"),
+    "agent_ttl": (None, (), _number(float, lambda n: 0 <= n <= 3600,
+                                    "a number of seconds from 0 to 3600"), 300),
+    "agent_idle": (None, (), _number(float, lambda n: n >= 0, "a number of minutes, 0 or more"),
+                   15),
 }
 
 

@@ -13,31 +13,15 @@ import logging
 import sys
 from typing import Any
 
+from .protect import protect_process
 from .redact import Redactor
 from .values import MASK
+
+__all__ = ["RedactingFilter", "enable_debug_logging", "protect_process"]
 
 _SENSITIVE_KEYS = {"SecretString", "SecretBinary", "SecretValues",
                    # STS AssumeRole (MFA role profiles): the MFA code and the temporary keys
                    "TokenCode", "SecretAccessKey", "SessionToken"}
-PR_SET_DUMPABLE = 4
-
-
-def protect_process() -> None:
-    """No core dumps and no ptrace/proc peeking by other users while a value is in memory."""
-    try:
-        import resource
-
-        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-    except (ImportError, ValueError, OSError):
-        pass
-    if sys.platform.startswith("linux"):
-        try:
-            import ctypes
-
-            libc = ctypes.CDLL(None, use_errno=True)
-            libc.prctl(PR_SET_DUMPABLE, 0, 0, 0, 0)
-        except (OSError, AttributeError):
-            pass
 
 
 def _scrub(obj: Any) -> Any:

@@ -262,4 +262,26 @@ and an existing file is replaced only with \fB\-\-force\fR (exit 5).
 problems by line number and never by content, skips existing secrets unless
 \fB\-\-force\fR, creates new ones as \fBput\fR does (with the default policy), and
 reminds you that the plaintext file still holds the values.
+.SH AGENT
+\fBsafesm agent start\fR runs a per\-user process that keeps a warm client and, for
+\fB\-\-ttl\fR seconds (default 300, at most 3600; 0 keeps no values), the values it
+read, in memory only (at most 1,000).
+\fBget\fR, TAB completion of secret names and every command that reads values ask it
+first when it serves the same profile, Region, endpoint and credential environment;
+otherwise they read directly, as without it.
+After the TTL a value is read again only if DescribeSecret shows that AWSCURRENT moved;
+an error from AWS is never answered with a stale value.
+Every write \fBsafesm\fR makes drops the secret from a running agent before the command
+returns; \fBget \-\-fresh\fR reads past the cache and \fBagent clear\fR drops everything.
+.PP
+The agent listens only on a unix socket in \fI$XDG_RUNTIME_DIR/safesm/\fR (else
+\fIsafesm\-UID\fR under \fB$TMPDIR\fR or \fI/tmp\fR), in a 0700 directory that must be
+yours and not a symlink, with the socket mode 0600; a connection from another uid, root
+included, is closed unread (SO_PEERCRED).
+It is non\-dumpable with core dumps off and locks its memory where the kernel allows
+(\fBagent status\fR says when it could not).
+It exits after \fB\-\-idle\fR minutes without a request (default 15), wiping its cache,
+as \fBagent stop\fR does.
+\fBagent start \-\-log\fR \fIPATH\fR appends one line per request (time, peer pid and
+uid, secret name, hit or miss), never a value.
 """.strip().split("\n")

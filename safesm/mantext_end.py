@@ -40,7 +40,7 @@ users.
 .TP
 \fBWAYLAND_DISPLAY\fR, \fBDISPLAY\fR, \fBXDG_RUNTIME_DIR\fR, \fBTMUX\fR
 Which clipboard \fBget\fR uses (see \fBCLIPBOARD\fR), where its clearer keeps its
-socket, and whether \fB\-\-osc52\fR wraps its escape for tmux.
+socket (and the agent its socket), and whether \fB\-\-osc52\fR wraps its escape for tmux.
 .TP
 \fBTERM\fR
 \fBdumb\fR, \fBunknown\fR or unset: the hidden prompt is plain text with echo off, no
@@ -48,11 +48,15 @@ escape sequences.
 .TP
 \fBSAFESM_EXEC\fR
 Set to 1 (never a value) in the environment of a command \fBsafesm exec\fR runs.
+.TP
+\fBSAFESM_AGENT\fR
+\fBoff\fR, \fBuse\fR (default: ask a running agent) or \fBauto\fR (start one in the
+background when none runs).
 .SH FILES
 .TP
 \fI~/.config/safesm/config.toml\fR
 Settings: \fBprofile\fR, \fBregion\fR, \fBendpoint_url\fR, \fBclip_timeout\fR,
-\fBreaders\fR, \fBwriters\fR.
+\fBreaders\fR, \fBwriters\fR, \fBagent\fR, \fBagent_ttl\fR, \fBagent_idle\fR.
 Flags beat environment, which beats this file.
 .TP
 \fI~/.cache/safesm/names/\fR
@@ -71,6 +75,8 @@ mode 0600.
 The pending clipboard clearer's socket and lock file, mode 0700, and (under
 \fI$XDG_RUNTIME_DIR\fR only) keyed hashes of the last 32 values copied with their random
 key, so that no clearer restores one; never a value or the old clipboard text.
+The agent's socket \fIagent.sock\fR (0600) and lock \fIagent.lock\fR live in the same
+directory (without \fB$XDG_RUNTIME_DIR\fR: \fI$TMPDIR/safesm\-UID/\fR).
 .PP
 A directory here that is not yours, not mode 0700, or a symbolic link is refused, not
 repaired; files in it are never opened through a symbolic link and are replaced from a

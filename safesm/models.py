@@ -108,6 +108,8 @@ class VersionedValue:
 
     value: SecretValue
     version_id: str
+    name: str = ""  # the secret's name and ARN as the service reported them (the agent
+    arn: str = ""  # drops a cached value by either)
 
 
 @dataclass(frozen=True)

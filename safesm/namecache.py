@@ -16,10 +16,16 @@ import binascii
 import os
 import sys
 import time
-from collections.abc import Iterable, Mapping
 
 from . import private_files
-from .config import Settings, xdg_dir
+from .target import xdg_dir
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # not imported at run time: the lean TAB path reads this module
+    from collections.abc import Iterable, Mapping
+
+    from .config import Settings
+    from .target import Target
 
 MAX_AGE = 300  # seconds before completion asks for a refresh
 REFRESH_TIMEOUT = 5  # seconds the background ListSecrets may take, in all
@@ -33,16 +39,16 @@ def cache_dir(env: Mapping[str, str] | None = None) -> str:
     return os.path.join(xdg_dir(env, "XDG_CACHE_HOME", ".cache"), "safesm", "names")
 
 
-def cache_key(settings: Settings) -> str:
+def cache_key(settings: Settings | Target) -> str:
     endpoint = binascii.crc32((settings.endpoint_url or "").encode())
     return f"{settings.profile or 'default'}-{settings.region or 'default'}-{endpoint:08x}"
 
 
-def cache_file(settings: Settings, env: Mapping[str, str] | None = None) -> str:
+def cache_file(settings: Settings | Target, env: Mapping[str, str] | None = None) -> str:
     return os.path.join(cache_dir(env), cache_key(settings))
 
 
-def deleted_file(settings: Settings, env: Mapping[str, str] | None = None) -> str:
+def deleted_file(settings: Settings | Target, env: Mapping[str, str] | None = None) -> str:
     """Beside the cache of live names: the names scheduled for deletion (`restore <TAB>`)."""
     return cache_file(settings, env) + DELETED
 
@@ -144,6 +150,23 @@ def complete(names: Iterable[str], incomplete: str) -> list[str]:
     return list(out)
 
 
+def names_for(settings: Settings | Target, ask_agent: bool, deleted: bool = False) -> list[str]:
+    """Names for TAB: from a running agent of this context, else this cache (a refresh is
+    started in the background when it is stale). The lean TAB path and click's share it.
+    `deleted`: the secrets scheduled for deletion (`restore <TAB>`), from the cache only."""
+    if ask_agent and not deleted:
+        from .agent import client
+
+        served = client.names({"profile": settings.profile, "region": settings.region,
+                               "endpoint_url": settings.endpoint_url})
+        if served is not None:  # the same rule as the file: unprintable names never offered
+            return [n for n in served if n and n.isprintable()]
+    path = cache_file(settings)
+    if is_stale(path):
+        request_refresh(settings)
+    return read_names(deleted_file(settings) if deleted else path)
+
+
 def _claim_refresh(path: str) -> bool:
     """Touch the file's refresh marker unless it was touched within REFRESH_BACKOFF."""
     fd = private_files.open_dir(os.path.dirname(path), DEPTH)
@@ -158,7 +181,7 @@ def _claim_refresh(path: str) -> bool:
         os.close(fd)
 
 
-def request_refresh(settings: Settings) -> None:
+def request_refresh(settings: Settings | Target) -> None:
     """Start a detached refresher unless one was started recently; never raise."""
     try:
         path = cache_file(settings)

@@ -26,7 +26,8 @@ from .tiers import (  # noqa: F401 (pytest finds hooks and fixtures by name)
 
 REGION = "us-east-1"
 AWS_ENV_VARS = [v for v in os.environ if v.startswith("AWS_")] + [
-    "SAFESM_CLIP_TIME", "SAFESM_CONNECT_TIMEOUT", "SAFESM_READ_TIMEOUT", "SAFESM_MAX_ATTEMPTS"]
+    "SAFESM_CLIP_TIME", "SAFESM_CONNECT_TIMEOUT", "SAFESM_READ_TIMEOUT", "SAFESM_MAX_ATTEMPTS",
+    "SAFESM_AGENT"]
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -69,7 +70,9 @@ def isolated_env(tmp_path, monkeypatch):
     tmp.mkdir(mode=0o700)
     for var in AWS_ENV_VARS:
         monkeypatch.delenv(var, raising=False)
-    for var in ("XDG_CONFIG_HOME", "XDG_CACHE_HOME", "HISTFILE"):
+    # XDG_RUNTIME_DIR too: a test's agent socket lives under its own TMPDIR, never beside
+    # the developer's agent.
+    for var in ("XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_RUNTIME_DIR", "HISTFILE"):
         monkeypatch.delenv(var, raising=False)
     # Nor the developer's keyring: keyring tests bring their own bus and Secret Service.
     for var in ("DBUS_SESSION_BUS_ADDRESS", "PYTHON_KEYRING_BACKEND"):

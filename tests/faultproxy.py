@@ -73,6 +73,7 @@ class Seen:
     operation: str
     action: str  # "pass", or the fault kind
     body: bytes
+    user_agent: str = ""
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -94,7 +95,8 @@ class _Handler(BaseHTTPRequestHandler):
         target = self.headers.get("X-Amz-Target", "")
         operation = target.rpartition(".")[2] or self.path
         fault = self.server.proxy._take(operation)
-        self.server.proxy._record(Seen(operation, fault.kind if fault else "pass", body))
+        self.server.proxy._record(Seen(operation, fault.kind if fault else "pass", body,
+                                       self.headers.get("User-Agent", "")))
         if fault is not None and fault.kind == "race" and fault.hook is not None:
             fault.hook()
         if fault is not None and fault.kind == "gate":

@@ -29,6 +29,12 @@ Notify = Callable[[str], None]
 USER_AGENT = f"safesm/{__version__}"
 _AWS_HOSTS = (".amazonaws.com", ".amazonaws.com.cn", ".api.aws", ".c2s.ic.gov",
               ".sc2s.sgov.gov")
+# Calls that change nothing: every other Secrets Manager call tells a running agent to
+# forget the secret it names (safesm/agent), whichever command made it.
+READ_ONLY_CALLS = frozenset({
+    "GetSecretValue", "BatchGetSecretValue", "DescribeSecret", "ListSecrets",
+    "ListSecretVersionIds", "GetResourcePolicy", "ValidateResourcePolicy", "GetRandomPassword",
+})
 
 
 def _stderr(message: str) -> None:
@@ -43,14 +49,19 @@ def botocore_session(settings: Settings, notify: Notify = _stderr) -> Any:
     import botocore.session
 
     from . import credcache
+    from .loader import data_loader
 
     session = botocore.session.Session(profile=settings.profile)
+    session.register_component("data_loader",
+                               data_loader(session.get_config_variable("data_path")))
     credcache.install(session, notify)
     return session
 
 
 class Connection:
     """Settings, the lazily made Secrets Manager client, and error translation."""
+
+    user_agent = USER_AGENT  # the agent's store adds safesm-agent/VERSION
 
     def __init__(self, settings: Settings, connect_timeout: float | None = None,
                  read_timeout: float | None = None, max_attempts: int | None = None,
@@ -86,9 +97,26 @@ class Connection:
             config=self.client_config(),
         )
         client.meta.events.register("before-parse.secrets-manager", self._check_answer)
+        self._watch_writes(client)
         if self._slow is not None:
             self._slow.install(client.meta.events)
         return client
+
+    def _watch_writes(self, client: Any) -> None:
+        """Every Secrets Manager client safesm makes tells a running agent about writes."""
+        events = client.meta.events
+        events.register("provide-client-params.secrets-manager", _note_secret_ids)
+        events.register("after-call.secrets-manager", self._after_call)
+        events.register("after-call-error.secrets-manager", self._after_call)
+
+    def _after_call(self, event_name: str = "", context: Any = None, **_: Any) -> None:
+        """After every write (landed, refused or lost on the way), a running agent drops
+        the secret: the one door every command's writes go through."""
+        if event_name.rsplit(".", 1)[-1] in READ_ONLY_CALLS or not context:
+            return
+        from ..agent.client import invalidate
+
+        invalidate(self.settings, context.get("safesm_ids", ()))
 
     def _check_answer(self, response_dict: dict[str, Any], **_: Any) -> None:
         """Before botocore parses an answer: one that is not Secrets Manager's JSON (a web
@@ -115,7 +143,7 @@ class Connection:
         connect_timeout, read_timeout, max_attempts = self.timeouts
         return Config(connect_timeout=connect_timeout, read_timeout=read_timeout,
                       retries={"mode": "standard", "total_max_attempts": max_attempts},
-                      user_agent_extra=USER_AGENT)
+                      user_agent_extra=self.user_agent)
 
     def _sibling_endpoint(self) -> str | None:
         """A local emulator (moto, LocalStack) serves every service on the Secrets Manager
@@ -148,6 +176,8 @@ class Connection:
                     aws_access_key_id=frozen.access_key if frozen else None,
                     aws_secret_access_key=frozen.secret_key if frozen else None,
                     aws_session_token=frozen.token if frozen else None)
+            if service == "secretsmanager":  # a replica's Region: its writes count too
+                self._watch_writes(self._siblings[key])
         return self._siblings[key]
 
     @property
@@ -193,6 +223,12 @@ def looks_like_secrets_manager(status: int, headers: Any, body: bytes) -> bool:
         return False
     return status < 300 or bool(doc.get("__type") or doc.get("code")
                                 or headers.get("x-amzn-errortype"))
+
+
+def _note_secret_ids(params: Any = None, context: Any = None, **_: Any) -> None:
+    """Remember which secret a call names, for _after_call (the response may not say)."""
+    if isinstance(params, dict) and isinstance(context, dict):
+        context["safesm_ids"] = [str(params[k]) for k in ("SecretId", "Name") if params.get(k)]
 
 
 def with_botocore_session(settings: Settings, action: Callable[[Any], T],

@@ -112,18 +112,27 @@ class SecretCalls(Connection):
             kwargs["VersionStage"] = stage
         with self.translate(name):
             resp = self.client.get_secret_value(**kwargs)
+        return self._versioned(resp)
+
+    def _versioned(self, resp: dict[str, Any]) -> VersionedValue:
         value = self.redactor.remember(_value_from(resp))
-        return VersionedValue(value, str(resp.get("VersionId", "")))
+        return VersionedValue(value, str(resp.get("VersionId", "")), str(resp.get("Name", "")),
+                              str(resp.get("ARN", "")))
 
     def get_values(self, names: list[str], labels: list[str] | None = None
                    ) -> list[SecretValue]:
-        """Several values in as few calls as possible (BatchGetSecretValue, 20 per call).
+        """Several values in as few calls as possible (BatchGetSecretValue, 20 per call)."""
+        return [v.value for v in self.get_versioned_many(names, labels)]
+
+    def get_versioned_many(self, names: list[str], labels: list[str] | None = None
+                           ) -> list[VersionedValue]:
+        """Several values with their versions, in as few calls as possible.
 
         All or nothing: if any id fails, raise naming it by `labels[i]` (default: its
         position on the command line), never the id itself (an id typed by mistake may
         be a value).
         """
-        found: dict[str, SecretValue] = {}
+        found: dict[str, VersionedValue] = {}
         for start in range(0, len(names), BATCH_SIZE):
             chunk = names[start:start + BATCH_SIZE]
             with self.translate():
@@ -138,15 +147,14 @@ class SecretCalls(Connection):
                 raise errors.from_aws_code(err.get("ErrorCode", ""), err.get("Message", ""),
                                            where)
             for item in resp.get("SecretValues", []):
-                value = self.redactor.remember(_value_from(item))
-                found[item["Name"]] = found[item["ARN"]] = value
+                found[item["Name"]] = found[item["ARN"]] = self._versioned(item)
         # an id that is neither the Name nor the full ARN (a partial ARN): ask singly
         return [found[n] if n in found else self._get_single(n, labels[i] if labels else None)
                 for i, n in enumerate(names)]
 
-    def _get_single(self, name: str, label: str | None) -> SecretValue:
+    def _get_single(self, name: str, label: str | None) -> VersionedValue:
         try:
-            return self.get_value(name)
+            return self.get_versioned(name)
         except errors.NotFoundError as err:
             if not label:
                 raise

@@ -37,15 +37,18 @@ def _check_many(rt: Runtime, count: int, version: bool, clip: bool, to_terminal:
 @click.option("--clip-timeout", type=click.IntRange(min=0), metavar="SECONDS",
               help="Restore the clipboard after SECONDS (default 45, SAFESM_CLIP_TIME, "
                    "config clip_timeout); 0 never clears.")
+@click.option("--fresh", is_flag=True,
+              help="Read from Secrets Manager even if a running agent has the value cached.")
 @pass_runtime
 def get(rt: Runtime, names: tuple[str, ...], field: str | None, version_id: str | None,
         version_stage: str | None, to_terminal: bool, to_clipboard: bool, osc52: bool,
-        clip_timeout: int | None) -> None:
+        clip_timeout: int | None, fresh: bool) -> None:
     """Copy the value of secret NAME to the clipboard, or write it to a pipe or file.
 
     On a terminal the value goes to the clipboard and is cleared after a timeout;
     to a pipe or file it is written exactly as stored, no newline added. Several
     NAMEs are read in one batch and written as one JSON object {"NAME": "value"}.
+    A running agent of the same context answers from memory (`safesm agent`).
     """
     from .. import hardening
     from ..ops import read
@@ -58,25 +61,27 @@ def get(rt: Runtime, names: tuple[str, ...], field: str | None, version_id: str 
     if len(names) > 1:
         _check_many(rt, len(names), bool(version_id or version_stage), clip, to_terminal)
         hardening.protect_process()
-        return write_value(rt, read.read_many_json(rt.store(), names, field), "the values")
+        return write_value(rt, read.read_many_json(rt.store(), names, field, fresh),
+                           "the values")
     if clip or (rt.env.stdout_isatty and not to_terminal):
         timeout = rt.settings.clip_timeout if clip_timeout is None else clip_timeout
-        return _to_clipboard(rt, names[0], field, version_id, version_stage, osc52, timeout)
+        return _to_clipboard(rt, names[0], field, version_id, version_stage, osc52, timeout,
+                             fresh)
     hardening.protect_process()
     label = f"the {field} field of {names[0]}" if field else f"the value of {names[0]}"
-    write_value(rt, read.read_one(rt.store(), names[0], field, version_id, version_stage),
-                label)
+    write_value(rt, read.read_one(rt.store(), names[0], field, version_id, version_stage,
+                                  fresh), label)
 
 
 def _to_clipboard(rt: Runtime, name: str, field: str | None, version_id: str | None,
-                  version_stage: str | None, osc52: bool, timeout: int) -> None:
+                  version_stage: str | None, osc52: bool, timeout: int, fresh: bool) -> None:
     """The clipboard path; its module is imported only here, so a piped get stays lean."""
     from .. import clipboard, hardening
     from ..ops import read
 
     target = clipboard.choose_target(osc52, name)  # exit 9 before any network call
     hardening.protect_process()
-    value = read.read_one(rt.store(), name, field, version_id, version_stage)
+    value = read.read_one(rt.store(), name, field, version_id, version_stage, fresh)
     clipboard.copy(value, target, timeout)
     label = f"the {field} field of {name}" if field else name
     rt.notice(clipboard.notice_text(label, timeout, isinstance(target, clipboard.Osc52)))

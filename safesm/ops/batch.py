@@ -1,7 +1,7 @@
 """The one fetch behind `exec`, `env` and `inject`: every value a command needs, read before
 anything runs, in as few BatchGetSecretValue calls as possible.
 
-Kept to one function so that a later cache (a memory-only agent) can serve it.
+One function, reading through `ops/read.read_values`, so a running agent serves it.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..values import SecretValue
+from .read import read_values
 
 if TYPE_CHECKING:
     from ..aws.store import SecretStore
@@ -40,7 +41,7 @@ def fetch(store: SecretStore, wanted: Sequence[Wanted]) -> dict[str, SecretValue
         labels.setdefault(w.secret_id, w.label)
     ids = list(labels)
     found: dict[str, SecretValue] = {}
-    for chunk in chunks(ids):
-        values = store.get_values(chunk, [labels[i] for i in chunk])
+    for chunk in chunks(ids):  # a running agent answers first (ops/read.read_values)
+        values = read_values(store, chunk, labels=[labels[i] for i in chunk])
         found.update(zip(chunk, values, strict=True))
     return found

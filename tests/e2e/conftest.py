@@ -12,6 +12,8 @@ from pathlib import Path
 import pexpect
 import pytest
 
+from .agent_helpers import agents  # noqa: F401 (a fixture: real agents, stopped after the test)
+
 
 class Terminal:
     """The installed safesm under a real pty; `screen` is everything it drew."""

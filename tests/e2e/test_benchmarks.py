@@ -34,4 +34,8 @@ def test_benchmark_smoke(tmp_path):
     for sc in report["scenarios"]:
         for stats in sc["results"].values():
             assert stats["failures"] == 0 and stats["wall_median"] > 0
-        assert sc["target"]["ratio"] > 0
+        assert sc["targets"] and all(t["ratio"] > 0 for t in sc["targets"])
+    labels = {label for sc in report["scenarios"] for label in sc["results"]}
+    assert {"safesm get (agent cache)", "safesm get (agent, TTL 0)", "safesm get (no agent)",
+            "safesm TAB (agent)", "safesm get x2 (agent)"} <= labels
+    assert report["agent_memory"]["entries"] == 3 and report["agent_memory"]["rss_mib"] > 0
