@@ -28,8 +28,10 @@ def test_generate_options(run):
                 "--exclude-chars", "0123abc").stdout
     assert len(value) == 100
     assert set(value) <= set(string.ascii_lowercase + string.digits) - set("0123abc")
-    spaced = run("generate", "--length", "300", "--include-space").stdout
-    assert " " in spaced
+    # digits and the space only, so a space is all but certain: (10/11)**300 < 1e-12
+    spaced = run("generate", "--length", "300", "--include-space", "--no-punctuation",
+                 "--no-uppercase", "--no-lowercase").stdout
+    assert " " in spaced and set(spaced) <= set(string.digits + " ")
 
 
 @pytest.mark.parametrize("args, why", [
