@@ -155,7 +155,7 @@ def _answer_get(call: GetCall) -> int:
 
 
 def main() -> None:
-    os.umask(0o077)  # every file safesm writes is private
+    user_umask = os.umask(0o077)  # every file safesm writes is private
     if os.environ.get("_SAFESM_COMPLETE"):
         from .lean_complete import answer
 
@@ -169,4 +169,5 @@ def main() -> None:
             sys.exit(_answer_get(call))
     from .cli import main as full_cli
 
+    os.umask(user_umask)  # the full CLI records it (exec gives it back) and sets 077 again
     full_cli()
