@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 # pytest-xdist workers for the fast tier (the e2e tier runs in one process: tests/tiers.py).
 JOBS ?= 2
 
-.PHONY: venv demo test test-fast test-e2e lint bench docs clean
+.PHONY: venv demo test test-fast test-slow test-e2e lint bench docs clean
 
 $(BIN)/safesm: pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -20,12 +20,16 @@ demo: venv
 	bash scripts/demo.sh
 
 # Everything: the fast tier, then the end-to-end tier.
-test: test-fast test-e2e
+test: test-fast test-slow test-e2e
 
 # Unit and in-process CLI tests against the emulator: no pty, X, shell, keyring or
 # safesm subprocess (a test that starts a process fails).
 test-fast: venv
-	$(BIN)/pytest -q -n $(JOBS) -m "not e2e"
+	$(BIN)/pytest -q -n $(JOBS) -m "not e2e and not slow"
+
+# In-process tests that wait on real time (backoff, rate limits, timeouts).
+test-slow: venv
+	$(BIN)/pytest -q -n $(JOBS) -m "slow and not e2e"
 
 # The installed safesm in real ptys, X, shells and a Secret Service, one test at a time.
 test-e2e: venv

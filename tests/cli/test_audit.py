@@ -26,6 +26,9 @@ ACCT = "123456789012"
 OTHER = "210987654321"
 ME = f"arn:aws:iam::{ACCT}:user/moto"
 
+pytestmark = pytest.mark.slow  # real waits: make test runs it, make test-fast does not
+
+
 
 def client(service, aws):
     return boto3.client(service, region_name="us-east-1", endpoint_url=aws,

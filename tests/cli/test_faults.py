@@ -18,6 +18,9 @@ from tests.faultproxy import Fault, FaultProxy, wait_until
 ATTEMPTS = 3
 CONNECT, READ = 1.0, 0.5
 
+pytestmark = pytest.mark.slow  # real waits: make test runs it, make test-fast does not
+
+
 
 @pytest.fixture
 def proxy(aws, monkeypatch):

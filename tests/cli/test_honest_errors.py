@@ -348,6 +348,7 @@ def invoke_on(argv: list[str], stderr_is_terminal: bool):
         stderr_isatty=stderr_is_terminal))
 
 
+@pytest.mark.slow
 def test_a_slow_call_says_once_on_a_terminal_that_safesm_is_still_waiting(slow, sm):
     from tests.faultproxy import Fault
 
@@ -360,6 +361,7 @@ def test_a_slow_call_says_once_on_a_terminal_that_safesm_is_still_waiting(slow, 
     assert f"safesm: still waiting for {slow.url}; Ctrl-C stops." in r.stderr
 
 
+@pytest.mark.slow
 def test_a_retry_after_a_timeout_is_said_as_retrying(slow, sm, monkeypatch):
     from tests.faultproxy import Fault
 
@@ -374,6 +376,7 @@ def test_a_retry_after_a_timeout_is_said_as_retrying(slow, sm, monkeypatch):
     assert f"still waiting for {slow.url}, retrying (attempt 2 of 3)" in r.stderr
 
 
+@pytest.mark.slow
 def test_never_on_a_pipe_nor_with_quiet_nor_when_fast(slow, sm):
     from tests.faultproxy import Fault
 

@@ -60,6 +60,7 @@ def dotenv_file(tmp_path):
     return path, expected
 
 
+@pytest.mark.slow
 def test_a_200_line_env_lands_exactly_and_a_second_run_changes_nothing(run, sm, dotenv_file):
     path, expected = dotenv_file
     r = run("import", str(path), "--prefix", "app/prod")

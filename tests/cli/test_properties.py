@@ -11,6 +11,7 @@ from __future__ import annotations
 import itertools
 import json
 
+import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
@@ -21,6 +22,9 @@ from .conftest import names as secret_names
 
 LIMIT = 65_536
 _counter = itertools.count()
+
+pytestmark = pytest.mark.slow  # hypothesis against the emulator: make test runs it
+
 
 
 def _no_crash(result) -> None:

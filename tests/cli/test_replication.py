@@ -12,6 +12,9 @@ from tests.rotators import client
 
 CMK = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 
+pytestmark = pytest.mark.slow  # real waits: make test runs it, make test-fast does not
+
+
 
 def replicas(sm, name="a"):
     return {r["Region"]: r for r in sm.describe_secret(SecretId=name).get("ReplicationStatus",

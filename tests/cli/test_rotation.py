@@ -13,6 +13,9 @@ from tests.rotators import make_role, make_rotator
 
 ROLE = "arn:aws:iam::123456789012:role/service-role/rotator-role"
 
+pytestmark = pytest.mark.slow  # real waits: make test runs it, make test-fast does not
+
+
 
 def rules(sm, name="a"):
     d = sm.describe_secret(SecretId=name)

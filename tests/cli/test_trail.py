@@ -12,6 +12,9 @@ from tests.plant import add_events, days_ago, lookup_times
 
 ME = "arn:aws:iam::123456789012:user/moto"
 
+pytestmark = pytest.mark.slow  # real waits: make test runs it, make test-fast does not
+
+
 
 def events(run, *args):
     r = run("trail", *args, "--json")
