@@ -50,6 +50,20 @@ def environment(url: str, work: Path) -> dict[str, str]:
     return env
 
 
+def save(path: Path, text: str) -> None:
+    """Write the report through a new temporary file beside it, renamed over it: a symbolic
+    link planted at the path is replaced, never followed, and a crash leaves no half file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)  # O_EXCL, 0600
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        os.unlink(tmp)
+        raise
+
+
 def table(report: dict) -> str:
     lines = ["| scenario | contender | median s | min s | max s | CPU s | RSS MiB | vs target |",
              "|---|---|---|---|---|---|---|---|"]
@@ -106,8 +120,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{report['cpus']} CPUs, Python {report['python']}, {args.runs} runs after "
           f"{args.warmup} warm-up, medians of whole processes\n")
     print(table(report))
-    args.json.parent.mkdir(parents=True, exist_ok=True)
-    args.json.write_text(json.dumps(report, indent=2))
+    save(args.json, json.dumps(report, indent=2))
     failed = [(sc["name"], k) for sc in report["scenarios"] for k, v in sc["results"].items()
               if v["failures"]]
     for name, label in failed:

@@ -27,9 +27,18 @@ class Scenario:
     target: tuple[str, str, float] | None = None  # (label, baseline label, max ratio)
 
 
+def aws_each(names: list[str]) -> Contender:
+    """One `aws secretsmanager get-secret-value` per name, as a script would do it."""
+    return Contender(f"aws get-secret-value x{len(names)}", ["bash", "-c", " ; ".join(
+        f"{AWS} secretsmanager get-secret-value --secret-id {n} --query SecretString "
+        "--output text" for n in names)])
+
+
 def scenarios(value_file: Path, batch: list[str], list_size: int) -> list[Scenario]:
     value = value_file.read_bytes()
     bare = Contender("python -c pass", [PY, "-c", "pass"])
+    mappings = [a for i, n in enumerate(batch) for a in ("-e", f"V{i:02d}={n}")]
+    each = aws_each(batch)
     return [
         Scenario("get", (
             Contender("safesm get", [SAFESM, "get", "bench/one"]),
@@ -58,10 +67,19 @@ def scenarios(value_file: Path, batch: list[str], list_size: int) -> list[Scenar
             Contender("safesm list", [SAFESM, "list"]),
             Contender("aws list-secrets", [AWS, "secretsmanager", "list-secrets"]),
         ), ("safesm list", "aws list-secrets", 0.7)),
+        Scenario(f"audit {list_size}", (
+            Contender("safesm audit", [SAFESM, "audit", "--format", "json"]),
+            Contender("safesm list", [SAFESM, "list"]),
+        ), ("safesm audit", "safesm list", 3.0)),
         Scenario(f"get {len(batch)} names", (
             Contender(f"safesm get x{len(batch)}", [SAFESM, "get", *batch]),
-            Contender(f"aws get-secret-value x{len(batch)}", ["bash", "-c", " ; ".join(
-                f"{AWS} secretsmanager get-secret-value --secret-id {n} --query SecretString "
-                "--output text" for n in batch)]),
-        ), (f"safesm get x{len(batch)}", f"aws get-secret-value x{len(batch)}", 0.5)),
+            each,
+        ), (f"safesm get x{len(batch)}", each.label, 0.5)),
+        # 20 variables into a program's environment: one BatchGetSecretValue, then exec
+        Scenario(f"exec {len(batch)} vars", (
+            Contender(f"safesm exec -e x{len(batch)} -- env",
+                      [SAFESM, "exec", *mappings, "--", "env"]),
+            each,
+            Contender(f"safesm get x{len(batch)}", [SAFESM, "get", *batch]),
+        ), (f"safesm exec -e x{len(batch)} -- env", each.label, 0.05)),
     ]

@@ -2,10 +2,11 @@ _safesm_completion() {
     local IFS=$'\n'
     local response
 
-    response=$(env COMP_WORDS="${COMP_WORDS[*]}" COMP_CWORD=$COMP_CWORD _SAFESM_COMPLETE=bash_complete $1)
+    response=$(env COMP_LINE="$COMP_LINE" COMP_POINT="$COMP_POINT" COMP_WORDS="${COMP_WORDS[*]}" COMP_CWORD=$COMP_CWORD _SAFESM_COMPLETE=bash_complete $1)
 
-    for completion in $response; do
-        IFS=',' read type value <<< "$completion"
+    while IFS= read -r completion; do
+        [[ -z $completion ]] && continue
+        IFS=',' read -r type value <<< "$completion"
 
         if [[ $type == 'dir' ]]; then
             COMPREPLY=()
@@ -14,10 +15,11 @@ _safesm_completion() {
             COMPREPLY=()
             compopt -o default
         elif [[ $type == 'plain' ]]; then
-            COMPREPLY+=($value)
             [[ $value == */ ]] && compopt -o nospace
+            printf -v value '%q' "$value"
+            COMPREPLY+=("$value")
         fi
-    done
+    done <<< "$response"
 
     return 0
 }

@@ -17,7 +17,15 @@ import click
 
 from . import __version__
 from .commands._common import SafesmGroupBase
-from .errors import HISTORY_HINT, ArgvValueError, ExitCode, SafesmError, Terminated, UsageError
+from .errors import (
+    HISTORY_HINT,
+    ArgvValueError,
+    CommandExited,
+    ExitCode,
+    SafesmError,
+    Terminated,
+    UsageError,
+)
 from .values import VALUE_OPTIONS
 
 # name -> (module:attribute, one-line help). The help is here so that `safesm --help`
@@ -46,11 +54,42 @@ COMMANDS: dict[str, tuple[str, str]] = {
                 "Find and remove secrets that reached your shell history."),
     "shell-init": ("safesm.commands.shell_init:shell_init",
                    "Print shell code that keeps commands carrying secrets out of history."),
+    "rotation": ("safesm.commands.rotation:rotation",
+                 "Automatic rotation: show, set, off, abandon (rotate now: `safesm rotate`)."),
+    "rotate": ("safesm.commands.rotation:rotate",
+               "Rotate secret NAME now and follow it until the new version is AWSCURRENT."),
+    "replication": ("safesm.commands.replication:replication",
+                    "Replicas of a secret in other Regions: show, add, remove, promote."),
+    "generate": ("safesm.commands.generate:generate",
+                 "Generate a password (GetRandomPassword's rules, made locally); clipboard or "
+                 "pipe."),
+    "rollback": ("safesm.commands.lifecycle:rollback",
+                 "Make the previous version of NAME current again (or --to VERSION_ID)."),
+    "update": ("safesm.commands.lifecycle:update",
+               "Change NAME's description, KMS key or tags without writing a new value."),
+    "edit": ("safesm.commands.edit:edit",
+             "Edit secret NAME in $VISUAL/$EDITOR, from a private file in memory."),
+    "audit": ("safesm.commands.audit:audit",
+              "Check every secret's rotation, use, tags, policies, keys and replicas (never "
+              "values)."),
+    "trail": ("safesm.commands.trail:trail",
+              "Show who read or changed secret NAME (or any secret), from CloudTrail."),
+    "scan": ("safesm.commands.scan:scan",
+             "Find hardcoded secrets in files (default: the current directory); exit 8 if any."),
+    "exec": ("safesm.commands.exec:exec_cmd",
+             "Run COMMAND with secrets in its environment, and nowhere else."),
+    "env": ("safesm.commands.env:env_cmd",
+            "Write secrets as variables: dotenv, shell, JSON or GitHub Actions."),
+    "inject": ("safesm.commands.inject:inject",
+               "Fill {{ sm://NAME#FIELD }} references in a template with secret values."),
+    "import": ("safesm.commands.importer:import_cmd",
+               "Move a .env or flat JSON file into Secrets Manager."),
 }
 
 
 # Commands that never take a value, where one of VALUE_OPTIONS means something else.
-VALUE_FREE_OPTIONS = {"policy": {"--secret"}}  # `policy kms --secret NAME` names a secret
+# `policy kms --secret NAME` (deprecated for `policy kms NAME`) names a secret.
+VALUE_FREE_OPTIONS = {"policy": {"--secret"}}
 
 
 def _command_of(args: list[str]) -> str | None:
@@ -101,17 +140,37 @@ class SafesmGroup(SafesmGroupBase):
              **extra: Any) -> NoReturn:
         args = sys.argv[1:] if args is None else list(args)
         extra.pop("standalone_mode", None)
-        os.umask(0o077)  # every file safesm writes is private
+        self.user_umask = os.umask(0o077)  # every file safesm writes is private (exec
+        # gives the command the umask it would have had)
         previous = _handle_sigterm()
         if os.environ.get("_SAFESM_COMPLETE"):
             from .complete import register_shells
 
             register_shells()
-        code = run(lambda: super(SafesmGroup, self).main(
-            args, prog_name or "safesm", standalone_mode=False, **extra), args)
+        restore_echo = _hush(args)
+        try:
+            code = run(lambda: super(SafesmGroup, self).main(
+                args, prog_name or "safesm", standalone_mode=False, **extra), args)
+        finally:
+            restore_echo()
         _restore_sigterm(previous)
         _flush_stdout()
         sys.exit(code)
+
+
+# Commands that may ask for a value at a hidden prompt.
+PROMPTING_COMMANDS = {"put"}
+
+
+def _hush(args: list[str]) -> Callable[[], None]:
+    """Echo off first thing when a value may be typed, so keys pressed while safesm starts
+    are never shown (the prompt then discards them); undone when the run ends."""
+    if _command_of(args) not in PROMPTING_COMMANDS or any(
+            a == "--file" or a.startswith("--file=") for a in args):
+        return lambda: None
+    from .prompt import hush_terminal
+
+    return hush_terminal()
 
 
 def _flush_stdout() -> None:
@@ -170,6 +229,7 @@ def _usage_message(exc: click.UsageError) -> str:
     if isinstance(exc, click.MissingParameter):
         kind = exc.param_type or (exc.param.param_type_name if exc.param else "parameter")
         what = exc.param.get_error_hint(exc.ctx).replace("'", "") if exc.param and exc.ctx else ""
+        what = what.removesuffix("...")  # NAME... (one or more): the first one is missing
         return f"missing {kind} {what}".rstrip() + "."
     if isinstance(exc, click.BadParameter) and exc.param is not None:
         hint = exc.param.get_error_hint(exc.ctx) if exc.ctx else exc.param.name
@@ -221,6 +281,8 @@ def run(invoke: Callable[[], Any], args: list[str]) -> int:
     except Terminated:
         click.echo("safesm: terminated.", err=True)
         return ExitCode.TERMINATED
+    except CommandExited as exc:  # exec --mask: the command's own exit code
+        return exc.code
     except BrokenPipeError:
         return ExitCode.OK
     except Exception as exc:  # a bug: show where, never the message (it may hold a value)
@@ -239,7 +301,7 @@ def _complete(kind: str, ctx: click.Context, param: click.Parameter, incomplete:
     return getattr(complete, kind)(ctx, param, incomplete)
 
 
-@click.group(cls=SafesmGroup)
+@click.group("safesm", cls=SafesmGroup)
 @click.option("--profile", metavar="NAME", help="AWS profile (default: AWS_PROFILE).",
               shell_complete=lambda c, p, i: _complete("profiles", c, p, i))
 @click.option("--region", metavar="REGION", help="AWS region (default: AWS_REGION).",
@@ -266,7 +328,9 @@ def cli(ctx: click.Context, /, **flags: Any) -> None:
     # runner's streams are in place.
     env = ctx.obj() if callable(ctx.obj) else ctx.obj
     env = env if isinstance(env, Environment) else Environment.from_process()
-    rt = Runtime(config.load(flags, env.environ), env)
+    rt = Runtime(config.load(flags, env.environ), env, flags=dict(flags))
+    for warning in rt.settings.warnings:
+        rt.warn(warning)
     if flags["debug"]:
         from .hardening import enable_debug_logging
 

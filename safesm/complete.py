@@ -26,16 +26,41 @@ def _settings(ctx: click.Context) -> Any:
     return config.load({k: root.get(k) for k in ("profile", "region", "endpoint_url")})
 
 
-def secret_names(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
+def _cached(ctx: click.Context, incomplete: str, deleted: bool) -> list[Any]:
     try:
         settings = _settings(ctx)
         path = namecache.cache_file(settings)
         if namecache.is_stale(path):
             namecache.request_refresh(settings)
+        if deleted:
+            path = namecache.deleted_file(settings)
         names = namecache.complete(namecache.read_names(path), incomplete)
         return [CompletionItem(n) for n in names]
     except Exception:  # completion must never break the user's line
         return []
+
+
+def secret_names(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
+    return _cached(ctx, incomplete, deleted=False)
+
+
+def deleted_names(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
+    """`restore <TAB>`: the secrets scheduled for deletion."""
+    return _cached(ctx, incomplete, deleted=True)
+
+
+def mapping_names(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
+    """`-e VAR=NAME`: secret names once the `=` is typed."""
+    var, sep, rest = incomplete.partition("=")
+    if not sep:
+        return []
+    return [CompletionItem(f"{var}={item.value}") for item in secret_names(ctx, param, rest)]
+
+
+def secret_prefixes(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
+    """`--prefix`: the folders of cached names (the parts ending in '/')."""
+    return [item for item in secret_names(ctx, param, incomplete)
+            if str(item.value).endswith("/")]
 
 
 def _profile_names(env: Mapping[str, str]) -> set[str]:
@@ -73,16 +98,9 @@ def profiles(ctx: click.Context, param: click.Parameter, incomplete: str) -> lis
 
 def _region_names() -> set[str]:
     """Regions from botocore's own endpoints.json, read as data: botocore is not imported."""
-    import importlib.util
-    import json
+    from .regions import known_regions
 
-    spec = importlib.util.find_spec("botocore")
-    if not spec or not spec.submodule_search_locations:
-        return set()
-    data = os.path.join(next(iter(spec.submodule_search_locations)), "data", "endpoints.json")
-    with open(data, encoding="utf-8") as fh:
-        doc = json.load(fh)
-    return {r for part in doc.get("partitions", []) for r in part.get("regions", {})}
+    return set(known_regions())
 
 
 def regions(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
@@ -98,20 +116,70 @@ def _patched(template: str, old: str, new: str) -> str:
     return template.replace(old, new)
 
 
+WORDBREAKS = "=:"  # in bash's default COMP_WORDBREAKS, and in `-e VAR=NAME` or an ARN
+
+
 class SafesmBash(BashComplete):
-    """click's bash script, plus: no space after a name segment ending in '/'."""
+    """click's bash script, plus: each candidate is inserted quoted (printf %q), as zsh and
+    fish do, so a name holding `$(...)`, backquotes, `;` or glob characters is text on the
+    command line and never runs on Enter; lines are read without word splitting, globbing
+    or backslash processing; no space after a name segment ending in '/'; and words read
+    from the line itself. bash splits `-e DB=db/` into `DB`, `=`, `db/` (COMP_WORDS breaks
+    at COMP_WORDBREAKS); click would then see `=` as an argument. The script also passes
+    COMP_LINE and COMP_POINT, the words are split from them as the shell would, and each
+    answer loses what bash keeps before the break (`DB=`)."""
 
     source_template = _patched(
-        BashComplete.source_template,
-        "            COMPREPLY+=($value)\n",
-        "            COMPREPLY+=($value)\n            [[ $value == */ ]] && compopt -o nospace\n",
+        _patched(
+            _patched(
+                _patched(
+                    _patched(BashComplete.source_template,
+                             "    for completion in $response; do\n",
+                             "    while IFS= read -r completion; do\n"
+                             "        [[ -z $completion ]] && continue\n"),
+                    "        IFS=',' read type value <<< \"$completion\"\n",
+                    "        IFS=',' read -r type value <<< \"$completion\"\n"),
+                "    done\n",
+                "    done <<< \"$response\"\n"),
+            "            COMPREPLY+=($value)\n",
+            "            [[ $value == */ ]] && compopt -o nospace\n"
+            "            printf -v value '%%q' \"$value\"\n"
+            "            COMPREPLY+=(\"$value\")\n",
+        ),
+        "response=$(env COMP_WORDS=",
+        'response=$(env COMP_LINE="$COMP_LINE" COMP_POINT="$COMP_POINT" COMP_WORDS=',
     )
+
+    def get_completion_args(self) -> tuple[list[str], str]:
+        line, point = os.environ.get("COMP_LINE"), os.environ.get("COMP_POINT", "")
+        if not line or not point.isdigit():
+            return super().get_completion_args()
+        from click.shell_completion import split_arg_string
+
+        before = line[: int(point)]
+        words = split_arg_string(before)
+        if not words or before[-1:].isspace():
+            return words[1:], ""
+        return words[1:-1], words[-1]
+
+    def complete(self) -> str:
+        args, incomplete = self.get_completion_args()
+        cut = max(incomplete.rfind(c) for c in WORDBREAKS) + 1
+        if not os.environ.get("COMP_LINE"):
+            cut = 0
+        items = self.get_completions(args, incomplete)
+        return "\n".join(self.format_completion(CompletionItem(str(i.value)[cut:], type=i.type,
+                                                               help=i.help))
+                         for i in items)
 
 
 class SafesmZsh(ZshComplete):
-    """click's zsh script, plus: no space after a name segment ending in '/'."""
+    """click's zsh script, plus: no space after a name segment ending in '/'; and the
+    second TAB of a session works too (click's script, autoloaded from $fpath, runs as the
+    function `_safesm` from then on, where it only re-registered itself: that TAB did
+    nothing)."""
 
-    source_template = _patched(
+    source_template = _patched(_patched(
         _patched(
             _patched(ZshComplete.source_template, "    local -a completions\n",
                      "    local -a completions\n    local -a completions_nospace\n"),
@@ -124,7 +192,8 @@ class SafesmZsh(ZshComplete):
         '    if [ -n "$completions_nospace" ]; then\n'
         "        compadd -U -V unsorted -S '' -a completions_nospace\n    fi\n\n"
         '    if [ -n "$completions" ]; then',
-    )
+    ), "if [[ $zsh_eval_context[-1] == loadautofunc ]]; then",
+        "if [[ $zsh_eval_context[-1] == (loadautofunc|shfunc) ]]; then")
 
 
 def register_shells() -> None:

@@ -7,8 +7,9 @@ answer and no module reads the environment behind the user's back.
 from __future__ import annotations
 
 import os
+import re
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -35,6 +36,9 @@ class Settings:
     max_attempts: int = DEFAULT_MAX_ATTEMPTS
     config_file: str | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)
+    sources: Mapping[str, str] = field(default_factory=dict)  # profile/endpoint_url: which
+    # flag, variable or file key set it (for messages that must not repeat the text)
+    warnings: tuple[str, ...] = ()  # for the CLI to show (unknown config-file keys)
 
 
 def home_dir(env: Mapping[str, str]) -> str:
@@ -72,88 +76,151 @@ def read_config_file(path: str) -> dict[str, Any]:
         raise UsageError(f"config file {path} is not valid TOML: {exc}") from None
 
 
-def _first(*candidates: Any) -> Any:
-    return next((c for c in candidates if c not in (None, "")), None)
+# Keys the config file may hold; anything else gets a warning naming it and the file (a
+# typo such as `reader` for `readers` must not pass silently).
+EXTRA_KEYS = ("readers", "writers")  # read where they are used (ops/policy.py)
+_REGION = re.compile(r"[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?")  # botocore's rule
 
 
-def _int(value: Any, what: str) -> int:
+@dataclass(frozen=True)
+class Found:
+    """A setting's raw value and where it came from: a flag, a variable, or the file."""
+
+    value: Any
+    source: str
+
+
+class _Sources:
+    """Looks a setting up in flag, environment and file order, remembering the source."""
+
+    def __init__(self, flags: Mapping[str, Any], env: Mapping[str, str],
+                 file: Mapping[str, Any], path: str | None) -> None:
+        self.flags, self.env, self.file = flags, env, file
+        self.where = f"config file {path}" if path else "the config file"
+
+    def file_source(self, key: str) -> str:
+        return f"`{key}` in the {self.where}"
+
+    def find(self, key: str, flag: str | None = None, envs: tuple[str, ...] = ()) -> Found | None:
+        candidates = ([(self.flags.get(key), flag)] if flag else []) + \
+            [(self.env.get(var), var) for var in envs] + \
+            [(self.file.get(key), self.file_source(key))]
+        return next((Found(v, str(src)) for v, src in candidates if v not in (None, "")), None)
+
+
+def _bad(found: Found, form: str) -> UsageError:
+    """A setting refused by its source and the form it needs, never the text given (a flag's
+    text is argv, which may hold a mistyped secret)."""
+    return UsageError(f"bad value for {found.source}: {form}; the text given is not shown.")
+
+
+def _text(form: str, ok: Callable[[str], bool] = bool) -> Check:
+    def check(found: Found) -> str:
+        if not isinstance(found.value, str) or not ok(found.value):
+            raise _bad(found, form)
+        return found.value
+    return check
+
+
+def _number(convert: Callable[[Any], float], ok: Callable[[float], bool], form: str) -> Check:
+    def check(found: Found) -> float:
+        if isinstance(found.value, bool):  # TOML `true` is no number of seconds
+            raise _bad(found, form)
+        try:
+            number = convert(found.value)
+        except (TypeError, ValueError):
+            raise _bad(found, form) from None
+        if not ok(number):
+            raise _bad(found, form)
+        return number
+    return check
+
+
+def is_endpoint_url(text: str) -> bool:
+    """http(s)://HOST[:PORT][/PATH], as botocore needs it (checked without importing it)."""
+    from urllib.parse import urlsplit
+
     try:
-        number = int(value)
-    except (TypeError, ValueError):
-        raise UsageError(f"{what} must be a whole number of seconds, got {value!r}.") from None
-    if number < 0:
-        raise UsageError(f"{what} must be 0 or more.")
-    return number
+        parts = urlsplit(text)
+        _ = parts.port  # a port that is not a number raises here
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.hostname) and \
+        not any(c.isspace() for c in text)
 
 
-def _seconds(value: Any, what: str) -> float:
-    """A timeout: a positive number of seconds (fractions allowed, for tests and LANs)."""
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        raise UsageError(f"{what} must be a number of seconds, got {value!r}.") from None
-    if not 0 < number <= 3600:
-        raise UsageError(f"{what} must be more than 0 and at most 3600 seconds.")
-    return number
+def _whole(value: Any) -> int:
+    """int() that refuses fractions (2.5 attempts) rather than truncating them."""
+    if isinstance(value, float) or (isinstance(value, str) and not value.strip().isdigit()):
+        raise ValueError(value)
+    return int(value)
 
 
-def _attempts(value: Any) -> int:
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        raise UsageError(f"max_attempts must be a whole number, got {value!r}.") from None
-    if not 1 <= number <= 10:
-        raise UsageError("max_attempts must be between 1 and 10.")
-    return number
+_SECONDS = "a number of seconds more than 0 and at most 3600"
+Check = Callable[[Found], Any]
+# setting -> (flag, environment variables in order, check, default); the file key is the
+# setting's name. Network defaults: README "Configuration".
+SETTINGS: dict[str, tuple[str | None, tuple[str, ...], Check, Any]] = {
+    "profile": ("--profile", ("AWS_PROFILE",), _text("a profile name"), None),
+    "region": ("--region", ("AWS_REGION", "AWS_DEFAULT_REGION"),
+               _text("a region name such as eu-west-1", lambda t: bool(_REGION.fullmatch(t))),
+               None),
+    "endpoint_url": ("--endpoint-url", ("AWS_ENDPOINT_URL_SECRETS_MANAGER", "AWS_ENDPOINT_URL"),
+                     _text("a URL of the form https://HOST[:PORT][/PATH]", is_endpoint_url),
+                     None),
+    "clip_timeout": (None, ("SAFESM_CLIP_TIME",),
+                     _number(_whole, lambda n: n >= 0, "a whole number of seconds, 0 or more"),
+                     DEFAULT_CLIP_TIMEOUT),
+    "connect_timeout": (None, ("SAFESM_CONNECT_TIMEOUT",),
+                        _number(float, lambda n: 0 < n <= 3600, _SECONDS),
+                        DEFAULT_CONNECT_TIMEOUT),
+    "read_timeout": (None, ("SAFESM_READ_TIMEOUT",),
+                     _number(float, lambda n: 0 < n <= 3600, _SECONDS), DEFAULT_READ_TIMEOUT),
+    "max_attempts": (None, ("SAFESM_MAX_ATTEMPTS", "AWS_MAX_ATTEMPTS"),
+                     _number(_whole, lambda n: 1 <= n <= 10, "a whole number from 1 to 10"),
+                     DEFAULT_MAX_ATTEMPTS),
+}
 
 
-def _network(env: Mapping[str, str], file: Mapping[str, Any]) -> dict[str, Any]:
-    """Timeouts and attempts: SAFESM_* environment, then the config file, then defaults."""
-    connect = _first(env.get("SAFESM_CONNECT_TIMEOUT"), file.get("connect_timeout"))
-    read = _first(env.get("SAFESM_READ_TIMEOUT"), file.get("read_timeout"))
-    attempts = _first(env.get("SAFESM_MAX_ATTEMPTS"), env.get("AWS_MAX_ATTEMPTS"),
-                      file.get("max_attempts"))
-    return {
-        "connect_timeout": DEFAULT_CONNECT_TIMEOUT if connect is None
-        else _seconds(connect, "the connect timeout"),
-        "read_timeout": DEFAULT_READ_TIMEOUT if read is None
-        else _seconds(read, "the read timeout"),
-        "max_attempts": DEFAULT_MAX_ATTEMPTS if attempts is None else _attempts(attempts),
-    }
+FILE_KEYS = (*SETTINGS, *EXTRA_KEYS)
 
 
-def resolve(flags: Mapping[str, Any], env: Mapping[str, str], file: Mapping[str, Any]) -> Settings:
-    """Pure precedence: flag, then environment, then config file, then default."""
-    endpoint = _first(
-        flags.get("endpoint_url"),
-        env.get("AWS_ENDPOINT_URL_SECRETS_MANAGER"),
-        env.get("AWS_ENDPOINT_URL"),
-        file.get("endpoint_url"),
-    )
-    clip = _first(flags.get("clip_timeout"), env.get("SAFESM_CLIP_TIME"), file.get("clip_timeout"))
-    return Settings(
-        profile=_first(flags.get("profile"), env.get("AWS_PROFILE"), file.get("profile")),
-        region=_first(
-            flags.get("region"),
-            env.get("AWS_REGION"),
-            env.get("AWS_DEFAULT_REGION"),
-            file.get("region"),
-        ),
-        endpoint_url=endpoint,
-        quiet=bool(flags.get("quiet")),
-        debug=bool(flags.get("debug")),
-        clip_timeout=DEFAULT_CLIP_TIMEOUT if clip is None else _int(clip, "the clipboard timeout"),
-        **_network(env, file),
-        extra={k: v for k, v in file.items() if k not in _KNOWN},
-    )
+def unknown_keys(file: Mapping[str, Any], path: str | None) -> tuple[str, ...]:
+    """A warning for each key safesm does not know, naming it and the file."""
+    from difflib import get_close_matches
+
+    out = []
+    for key in file:
+        if key not in FILE_KEYS:
+            close = get_close_matches(str(key), FILE_KEYS, n=1, cutoff=0.8)
+            maybe = f"; did you mean `{close[0]}`?" if close else ""
+            out.append(f"unknown key `{key}` in config file {path or 'config.toml'} is "
+                       f"ignored{maybe}")
+    return tuple(out)
 
 
-_KNOWN = {"profile", "region", "endpoint_url", "clip_timeout", "connect_timeout",
-          "read_timeout", "max_attempts"}
+def resolve(flags: Mapping[str, Any], env: Mapping[str, str], file: Mapping[str, Any],
+            path: str | None = None) -> Settings:
+    """Pure precedence: flag, then environment, then config file, then default. A value of
+    the wrong type or out of range is a usage error naming its source; a bad value in the
+    file is one even where a flag or variable overrides it."""
+    look = _Sources(flags, env, file, path)
+    values: dict[str, Any] = {}
+    sources: dict[str, str] = {}
+    for key, (flag, envs, check, default) in SETTINGS.items():
+        if file.get(key) not in (None, ""):
+            check(Found(file[key], look.file_source(key)))
+        found = look.find(key, flag, envs)
+        values[key] = default if found is None else check(found)
+        if found is not None:
+            sources[key] = found.source
+    return Settings(**values, quiet=bool(flags.get("quiet")), debug=bool(flags.get("debug")),
+                    extra={k: v for k, v in file.items() if k in EXTRA_KEYS},
+                    sources=sources, warnings=unknown_keys(file, path))
 
 
 def load(flags: Mapping[str, Any], env: Mapping[str, str] | None = None) -> Settings:
     env = os.environ if env is None else env
     path = config_path(env)
-    settings = resolve(flags, env, read_config_file(path))
+    settings = resolve(flags, env, read_config_file(path), path)
     return replace(settings, config_file=path)

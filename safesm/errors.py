@@ -25,6 +25,8 @@ class ExitCode(enum.IntEnum):
     INVALID_VALUE = 7
     POLICY = 8
     CLIPBOARD = 9
+    CANNOT_RUN = 126
+    COMMAND_NOT_FOUND = 127
     INTERRUPTED = 130
     TERMINATED = 143
 
@@ -36,13 +38,17 @@ EXIT_CODE_MEANINGS: dict[ExitCode, str] = {
     ExitCode.NOT_FOUND: "secret (or version, or field) not found",
     ExitCode.AUTH: "no credentials, or access denied",
     ExitCode.CONFLICT: "conflict: not confirmed (answered no, or a script without "
-    "--yes/--force), scheduled for deletion, changed concurrently",
+    "--yes/--force), scheduled for deletion, changed concurrently, a rotation unfinished "
+    "or managed by another service",
     ExitCode.UNREACHABLE: "service unreachable, or throttled after retries",
     ExitCode.INVALID_VALUE: "invalid value: empty, too large, not UTF-8 without --binary, "
     "not JSON for --field",
-    ExitCode.POLICY: "policy refused: broad/public access, or lint findings at or above "
-    "--fail-on; secrets found by history scan",
+    ExitCode.POLICY: "policy refused: broad/public access, a policy that would deny the "
+    "rotation Lambda, or lint findings at or above --fail-on; findings of history scan, "
+    "scan, or audit at or above --fail-on",
     ExitCode.CLIPBOARD: "clipboard unavailable",
+    ExitCode.CANNOT_RUN: "exec: the command was found but could not be run (as env(1))",
+    ExitCode.COMMAND_NOT_FOUND: "exec: the command was not found (as env(1))",
     ExitCode.INTERRUPTED: "interrupted (Ctrl-C)",
     ExitCode.TERMINATED: "terminated (SIGTERM)",
 }
@@ -93,6 +99,11 @@ class UnreachableError(SafesmError):
     exit_code: ClassVar[ExitCode] = ExitCode.UNREACHABLE
 
 
+class ThrottledError(UnreachableError):
+    """The service kept throttling after botocore's retries: callers that make many calls
+    (audit, trail) back off and try again before giving up."""
+
+
 class InvalidValueError(SafesmError):
     exit_code: ClassVar[ExitCode] = ExitCode.INVALID_VALUE
 
@@ -103,6 +114,16 @@ class PolicyError(SafesmError):
 
 class ClipboardError(SafesmError):
     exit_code: ClassVar[ExitCode] = ExitCode.CLIPBOARD
+
+
+class CannotRun(SafesmError):
+    """`exec`: the command exists but could not be started (not executable, bad format)."""
+
+    exit_code: ClassVar[ExitCode] = ExitCode.CANNOT_RUN
+
+
+class CommandNotFound(SafesmError):
+    exit_code: ClassVar[ExitCode] = ExitCode.COMMAND_NOT_FOUND
 
 
 class InterruptedError_(SafesmError):
@@ -135,6 +156,15 @@ class Terminated(BaseException):  # noqa: N818 (a signal, like KeyboardInterrupt
     """SIGTERM arrived. Raised from the signal handler so that the stack unwinds as for
     Ctrl-C (finally blocks remove temporary files) and cli.run() exits 143 in one line.
     A BaseException, so that no `except Exception` on the way can swallow it."""
+
+
+class CommandExited(BaseException):  # noqa: N818 (an outcome, not an error)
+    """`exec --mask`: the command has ended, and safesm exits with its exit code (128+N
+    when signal N ended it). Not an error: cli.run turns it into that code."""
+
+    def __init__(self, code: int) -> None:
+        super().__init__(code)
+        self.code = code
 
 
 HISTORY_HINT = (
@@ -221,7 +251,7 @@ def _from_client_error(code: str, text: str, name: str | None,
             f"Run `safesm restore {name or 'NAME'}` to bring it back first.",
         )
     if code in _THROTTLE_CODES:
-        return UnreachableError(
+        return ThrottledError(
             f"Secrets Manager is throttling or unavailable ({code}) after retries.",
             "Wait a moment and try again.",
         )

@@ -22,6 +22,13 @@ class Source:
     keep_newline: bool = False
     multiline: bool = False
     binary: bool = False
+    label: str | None = None  # what the prompt names ("password in app/db"); default NAME
+
+
+def prompts(env: Environment, source: Source) -> bool:
+    """Whether the value will come from the hidden prompt (so a terminal is asked about
+    overwriting first, and reads nothing before the network has been asked)."""
+    return source.path is None and env.stdin is not None and env.stdin_isatty
 
 
 def read_bounded(stream: BinaryIO) -> bytes:
@@ -36,9 +43,17 @@ def read_bounded(stream: BinaryIO) -> bytes:
     return b"".join(chunks)
 
 
+def _terminal_file() -> UsageError:
+    return UsageError("--file names a terminal (such as /dev/stdin at a prompt): typing "
+                      "there would show the value; nothing was written.",
+                      "Leave out --file to get the hidden prompt.")
+
+
 def read_file(path: str, warn: Callable[[str], None]) -> bytes:
     try:
         with open(path, "rb") as fh:
+            if os.isatty(fh.fileno()):  # /dev/stdin, /proc/self/fd/0, /dev/tty, /dev/pts/N
+                raise _terminal_file()
             mode = os.fstat(fh.fileno()).st_mode
             if stat.S_ISREG(mode) and mode & (stat.S_IRGRP | stat.S_IROTH):
                 warn(f"{path} is readable by group or others; consider `chmod 600 {path}`.")
@@ -49,7 +64,8 @@ def read_file(path: str, warn: Callable[[str], None]) -> bytes:
 
 def read_value(env: Environment, name: str, source: Source,
                warn: Callable[[str], None]) -> SecretValue:
-    """--file exact, piped stdin minus one newline, else a hidden prompt asked twice."""
+    """--file exact, piped stdin minus one newline (exact with --binary), else a hidden
+    prompt asked twice."""
     if source.path and source.path != "-":
         return check_value(read_file(source.path, warn), source.binary)
     if env.stdin is None:
@@ -60,10 +76,10 @@ def read_value(env: Environment, name: str, source: Source,
                              "would show the value; nothing was written.",
                              "Leave out --file - to get the hidden prompt.")
         return check_value(read_bounded(env.stdin_bytes()), source.binary)
-    if not env.stdin_isatty:
+    if not env.stdin_isatty:  # bytes are bytes: --binary takes stdin exactly
         data = read_bounded(env.stdin_bytes())
-        return check_value(data if source.keep_newline else strip_one_newline(data),
-                           source.binary)
+        exact = source.keep_newline or source.binary
+        return check_value(data if exact else strip_one_newline(data), source.binary)
     from .prompt import ask_value
 
-    return ask_value(name, multiline=source.multiline, binary=source.binary)
+    return ask_value(source.label or name, multiline=source.multiline, binary=source.binary)

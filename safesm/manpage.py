@@ -12,8 +12,10 @@ import sys
 import click
 
 from . import __version__
+from .commands._common import GlobalOption
 from .errors import EXIT_CODE_MEANINGS
-from .mantext import SECTIONS_AFTER, SECTIONS_BEFORE
+from .mantext import SECTIONS_BEFORE
+from .mantext_end import DIAGNOSTICS, SECTIONS_AFTER
 
 
 def esc(text: str) -> str:
@@ -29,6 +31,8 @@ def _paragraphs(text: str) -> list[str]:
 
 
 def _option(param: click.Parameter, ctx: click.Context) -> list[str]:
+    if isinstance(param, GlobalOption):  # listed once, under GLOBAL OPTIONS
+        return []
     record = param.get_help_record(ctx) if isinstance(param, click.Option) else None
     if not record:
         return []
@@ -65,6 +69,9 @@ def render(cli: click.Group) -> str:
         "\\fBsafesm\\fR [\\fIGLOBAL OPTIONS\\fR] \\fICOMMAND\\fR [\\fIARGS\\fR]...",
         *SECTIONS_BEFORE,
         ".SH GLOBAL OPTIONS",
+        "They may stand before the command or after it, as with the AWS CLI:",
+        "\\fBsafesm list \\-\\-region eu\\-west\\-1\\fR is "
+        "\\fBsafesm \\-\\-region eu\\-west\\-1 list\\fR.",
         *[line for p in cli.get_params(ctx) for line in _option(p, ctx)],
         ".SH COMMANDS",
     ]
@@ -75,6 +82,7 @@ def render(cli: click.Group) -> str:
     out += [".SH EXIT STATUS"]
     for code, text in EXIT_CODE_MEANINGS.items():
         out += [".TP", f"\\fB{int(code)}\\fR", esc(text)]
+    out += DIAGNOSTICS
     out += SECTIONS_AFTER
     return "\n".join(out) + "\n"
 

@@ -1,4 +1,5 @@
-"""The hand-written sections of man/safesm.1, as roff lines (see safesm/manpage.py)."""
+"""The hand-written start of man/safesm.1, as roff lines (see safesm/manpage.py; the end
+is in mantext_end.py)."""
 
 from __future__ import annotations
 
@@ -18,10 +19,18 @@ A warning is printed when the file is readable by group or others.
 .IP 2. 4
 Otherwise, when standard input is not a terminal, it is read to end of file and exactly
 one trailing newline (\fB\en\fR or \fB\er\en\fR) is removed, unless \fB\-\-keep\-newline\fR.
+With \fB\-\-binary\fR, standard input is taken exactly as given.
 .IP 3. 4
 Otherwise a hidden prompt asks twice; a mismatch asks again, at most three times, then
 \fBsafesm\fR exits 7 without writing.
-\fB\-\-multiline\fR accepts PEM or JSON (finish with Esc then Enter).
+With \fB\-\-key\fR \fIFIELD\fR the prompt names the field.
+\fB\-\-multiline\fR accepts PEM or JSON in one paste ended with Ctrl\-D (or Esc then
+Enter), confirmed by its line and byte counts, never its text.
+The terminal's echo is off from the start of \fBput\fR and keys typed before the prompt
+are discarded; no cursor\-position query is sent, and a dumb terminal
+(\fBTERM=dumb\fR) gets a plain prompt with echo off.
+\fB\-\-file\fR naming the terminal (\fI/dev/stdin\fR, \fI/dev/tty\fR) is refused like
+\fB\-\-file \-\fR.
 .IP 4. 4
 Never from the command line: a surplus argument, or an option that would carry a value
 (\fB\-\-secret\-string\fR, \fB\-\-secret\-binary\fR, \fB\-\-value\fR, \fB\-\-password\fR,
@@ -34,14 +43,17 @@ valid UTF\-8 (without \fB\-\-binary\fR) is refused with exit 7; a name outside
 \fB[A\-Za\-z0\-9/_+=.@\-]{1,512}\fR is refused with exit 2.
 .IP 6. 4
 Overwriting an existing secret (or an existing field with \fB\-\-key\fR) asks on a
-terminal; a script must pass \fB\-\-force\fR, or \fBsafesm\fR exits 5.
+terminal, before the value is typed; a script must pass \fB\-\-force\fR, or
+\fBsafesm\fR exits 5.
 Every confirmation follows one rule: answering no and a script without
 \fB\-\-yes\fR/\fB\-\-force\fR both exit 5 with nothing changed.
 .SH VALUE OUTPUT
 When standard output is a pipe or a file, \fBget\fR writes the exact value with no
 newline added; binary secrets are written as raw bytes.
 When standard output is a terminal, the value goes to the clipboard (see
-\fBCLIPBOARD\fR), never to the screen, unless \fB\-\-print\fR is given.
+\fBCLIPBOARD\fR), never to the screen, unless \fB\-\-print\fR is given; then it ends
+with a newline, and a binary value (or one holding control characters) is refused with
+exit 7: redirect it to a file.
 \fB\-\-field\fR \fIKEY\fR extracts one key of a JSON secret: strings bare, anything else
 as JSON.
 Several names are read in one BatchGetSecretValue sweep and written as one JSON object
@@ -66,13 +78,18 @@ It knows only a salted hash of the value.
 When the time is up it restores what the clipboard held before, unless you copied
 something else meanwhile; a new \fBget\fR takes over a pending clearer, so the clipboard
 returns to what it held before the first copy.
+It never restores a secret: content another password manager marked
+(\fBx\-kde\-passwordManagerHint\fR and the macOS/Windows equivalents), a value
+\fBsafesm\fR copied earlier, or content whose types cannot be listed (\fBxsel\fR, macOS,
+Windows, WSL) is cleared instead.
 Where KDE Klipper runs, its history is cleared if it holds the value.
 Other clipboard managers may keep their own copy.
 .PP
-\fB\-\-osc52\fR (automatic over SSH with no local clipboard) copies through the
-terminal with the OSC 52 escape, wrapped for tmux; a remote clipboard cannot be read
-back, so after the timeout \fBsafesm\fR only sends an empty OSC 52 while the session
-lives.
+\fB\-\-osc52\fR copies through the terminal with the OSC 52 escape, wrapped for tmux;
+it is never chosen without the flag, since the value then travels in the terminal
+stream, which \fBscript\fR, tmux logging and terminal recorders save.
+A remote clipboard cannot be read back, so after the timeout \fBsafesm\fR only sends
+an empty OSC 52 while the session lives.
 .SH POLICIES
 Every secret \fBput\fR creates gets a resource policy that denies reading to every
 principal not on the readers list and writing to every principal not on the writers
@@ -82,11 +99,33 @@ Policy management is never denied, so an administrator cannot be locked out.
 Widen the lists with \fB\-\-reader\fR/\fB\-\-writer\fR, the config keys
 \fBreaders\fR/\fBwriters\fR, or \fBpolicy grant\fR; \fB\-\-no\-default\-policy\fR opts out
 with a warning.
+A new secret is created without a value, its policy attached, and only then is the value
+written, so a value never exists without its policy; an interrupted \fBput\fR leaves at
+most an empty secret and says how to finish or remove it.
+A grant only adds access: on a secret without a resource policy (made outside
+\fBsafesm\fR) \fBpolicy grant\fR adds Allow statements for the principals given, so
+nobody who reads it through IAM today is cut off.
+\fBpolicy grant \-\-start\-from\-default\fR and \fBpolicy apply \-\-default\fR limit
+access to safesm's lists instead: they first say in plain words who loses access, then
+ask on a terminal; a script passes \fB\-\-yes\fR, and "no" or a script without it exits 5
+with nothing changed.
 Every policy write calls ValidateResourcePolicy first and passes
 \fBBlockPublicPolicy\fR; a finding stops the write with exit 8.
 \fBpolicy lint\fR reports broad access, wildcard actions, cross\-account principals,
-\fBaws:SourceIp\fR and VPC endpoint conditions with stable rule ids;
+\fBaws:SourceIp\fR and VPC endpoint conditions with stable rule ids.
+A condition every caller meets is not a restriction: \fBForAllValues:\fR on a key the
+request may lack, a key compared with its own policy variable
+(\fBaws:PrincipalAccount = ${aws:PrincipalAccount}\fR), or \fBaws:SourceIp\fR ranges
+holding more public addresses than one /8; such a policy is broad access and is refused.
+\fBpolicy show\fR says "only X can read" only while safesm's deny statement still
+applies to the secret, and otherwise says why not (another \fBResource\fR, a condition
+that can never hold); \fBpolicy lint\fR reports it as SM109/SM110.
 \fBpolicy iam\fR and \fBpolicy kms\fR print least\-privilege identity and key policies.
+The default policy does not limit policy management: a principal allowed
+\fBPutResourcePolicy\fR or \fBDeleteResourcePolicy\fR, or \fBDeleteSecret\fR and
+\fBCreateSecret\fR, can get around it; \fBpolicy iam NAME \-\-guard\fR prints the Deny
+statements that close those paths, for the identity policy of every role that must not
+take them.
 .SH HISTORY
 \fBeval "$(safesm shell\-init bash)"\fR (or \fBzsh\fR, or \fBsafesm shell\-init fish |
 source\fR) keeps commands that carry secrets out of the history file: inline
@@ -110,75 +149,117 @@ credentials are kept in the OS keyring, never in a file.
 A script with no terminal and no cached session exits 4; run \fBsafesm session login
 \-\-profile\fR \fIP\fR first.
 With no keyring back end, caching is off and every run asks.
-""".strip().split("\n")
-
-SECTIONS_AFTER = r"""
-.SH ENVIRONMENT
-.TP
-\fBAWS_PROFILE\fR, \fBAWS_REGION\fR, \fBAWS_DEFAULT_REGION\fR
-The AWS profile and region, unless \fB\-\-profile\fR or \fB\-\-region\fR is given.
-.TP
-\fBAWS_ENDPOINT_URL_SECRETS_MANAGER\fR, \fBAWS_ENDPOINT_URL\fR
-The Secrets Manager endpoint, unless \fB\-\-endpoint\-url\fR is given.
-.TP
-\fBAWS_CONFIG_FILE\fR, \fBAWS_SHARED_CREDENTIALS_FILE\fR
-Where botocore finds profiles and credentials, as for the AWS CLI.
-.TP
-\fBXDG_CONFIG_HOME\fR, \fBXDG_CACHE_HOME\fR
-Where the configuration file and the name cache live.
-.TP
-\fBSAFESM_CLIP_TIME\fR
-Seconds before the clipboard is restored (default 45; 0 never clears).
-.SH FILES
-.TP
-\fI~/.config/safesm/config.toml\fR
-Settings: \fBprofile\fR, \fBregion\fR, \fBendpoint_url\fR, \fBclip_timeout\fR,
-\fBreaders\fR, \fBwriters\fR.
-Flags beat environment, which beats this file.
-.TP
-\fI~/.cache/safesm/names/\fR
-Secret names (never values) for TAB completion, one file per profile, region and
-endpoint, mode 0600 in 0700 directories.
-Refreshed by \fBlist\fR and, when older than five minutes, in the background by
-completion.
-.TP
-\fI$XDG_RUNTIME_DIR/safesm/\fR (else \fI~/.cache/safesm/\fR)
-The pending clipboard clearer's socket and lock file, mode 0700; never a value or the
-old clipboard text.
-.SH EXAMPLES
-Store a value typed at a hidden prompt:
+.SH LIFECYCLE
+\fBrotation set\fR checks the schedule before any call: \fB\-\-every\fR 4\-23 hours
+(\fB4h\fR) or 1\-1000 days (\fB30d\fR), or \fB\-\-cron\fR with six fields, minutes 0
+and year \fB*\fR, windows at least 4 hours apart; \fB\-\-window\fR \fIN\fR\fBh\fR
+must close before the next window and the end of the UTC day.
+It reads the rotation Lambda's execution role (lambda:GetFunctionConfiguration) and
+evaluates the secret's resource policy for it: a policy that would deny it
+GetSecretValue, PutSecretValue, UpdateSecretVersionStage or DescribeSecret makes
+\fBrotation set\fR and \fBrotate\fR exit 8 with the \fBpolicy grant\fR command that
+fixes it, unless \fB\-\-grant\-rotator\fR (or yes on a terminal) grants it.
+A policy restricting \fBaws:SourceIp\fR, \fBaws:SourceVpc\fR or
+\fBaws:SourceVpce\fR is warned about (SM111).
+\fBrotate\fR follows the new version until it is AWSCURRENT; a rotation that does not
+finish (AWSPENDING left behind) exits 5 with the Lambda's log group, and
+\fBrotation abandon\fR removes the label.
+Secrets whose rotation another service manages (OwningService) are shown, never changed.
 .PP
-.RS
-.nf
-$ safesm put db/prod
-Value for db/prod: ********
-Again, to confirm: ********
-.fi
-.RE
+\fBreplication add\fR, \fBremove\fR and \fBpromote\fR refuse unknown Regions before any
+call; \fBpromote\fR calls StopReplicationToReplica in the replica's Region.
+\fBgenerate\fR and \fBput \-\-generate\fR follow GetRandomPassword's rules (length 32,
+every type) but generate locally with Python's \fBsecrets\fR module.
+\fBrollback\fR and \fBedit\fR write only if AWSCURRENT is still the version they read
+(exit 5 otherwise); \fBedit\fR keeps the value in a 0600 file in a 0700 directory on
+tmpfs (\fI$XDG_RUNTIME_DIR\fR or \fI/dev/shm\fR), removed however the edit ends.
+\fBupdate\fR changes description, KMS key and tags without a new version.
+.SH AUDIT, TRAIL AND SCAN
+\fBaudit\fR checks every secret without reading its value (GetSecretValue would reset
+\fBLastAccessedDate\fR): rotation off (SMA101, Security Hub SecretsManager.1), not
+rotating as scheduled or a stuck AWSPENDING (SMA102, SMA103; SecretsManager.2), unused
+(SMA104; SecretsManager.3, \fB\-\-unused\-days\fR 1\-365, default 90), not rotated or
+changed (SMA105; SecretsManager.4, \fB\-\-max\-rotation\-days\fR 1\-180, default 90),
+missing tags (SMA106; SecretsManager.5, \fB\-\-required\-tag\fR, at most 6), the
+\fBpolicy lint\fR rules, network conditions that block rotation (SMA107), a customer
+managed key not bound to Secrets Manager by \fBkms:ViaService\fR or an encryption context
+(SMA301), failed or unsynced replicas (SMA401, SMA402) and scheduled deletion (SMA501).
+Each finding gives the fix as a safesm command.
+It exits 8 when a finding is at or above \fB\-\-fail\-on\fR (default high); a check
+that could not run is reported as not evaluated, never as passed, and then the exit code
+is that error's (4 or 6).
 .PP
-Store a generated value from a pipeline, overwriting:
+\fBtrail\fR shows CloudTrail event history for a secret: time, event, caller ARN,
+source IP, user agent (safesm's own calls say \fBsafesm/\fR\fIVERSION\fR) and error code,
+with rotation and version\-deletion events flagged; at most 2 requests a second, and no
+further back than 90 days (older events: CloudTrail Lake or a trail).
 .PP
-.RS
-.nf
-$ openssl rand \-base64 32 | safesm put db/prod \-\-force
-.fi
-.RE
+\fBscan\fR finds hardcoded secrets in files with the detect\-secrets plugins of the
+optional \fBsafesm[scan]\fR extra (bc\-detect\-secrets), skipping \fI.git/\fR, binary,
+symlinked and gitignored files and AWS's documented example keys.
+It prints file, line, kind and a keyed HMAC fingerprint, never the value, and exits 8
+when it finds any.
+\fB\-\-migrate\fR \fIPREFIX\fR stores each value, read from the file, under
+\fIPREFIX\fR with the default policy, and never rewrites a file: git history still holds
+the values, so rotate them.
+.SH PROGRAMS
+\fBexec\fR, \fBenv\fR, \fBinject\fR and \fBimport\fR hand values to programs and bring
+\fI.env\fR files in.
 .PP
-Feed one field of a JSON secret to a program:
+\fBSources\fR (\fBexec\fR and \fBenv\fR, each repeatable):
+\fB\-e\fR \fIVAR\fR\fB=\fR\fINAME\fR sets \fIVAR\fR to a secret,
+\fB\-e\fR \fIVAR\fR\fB=\fR\fINAME\fR\fB#\fR\fIFIELD\fR to one field of a JSON secret;
+\fB\-\-from\fR \fINAME\fR sets one variable per top\-level key of a JSON secret;
+\fB\-\-prefix\fR \fIPATH/\fR one variable per secret under \fIPATH/\fR, named after the
+rest of its name.
+Derived names are upper case with every character outside \fB[A\-Za\-z0\-9_]\fR made
+\fB_\fR; one that still is not a valid name is an error naming the secret (exit 2).
+Two sources for one variable, or a source for a variable the command would inherit,
+exit 5 naming both, unless \fB\-\-override\fR: then \fB\-e\fR beats \fB\-\-from\fR beats
+\fB\-\-prefix\fR, and a later option beats an earlier one.
 .PP
-.RS
-.nf
-$ safesm get db/prod \-\-field password | psql "host=db user=app" \-f query.sql
-.fi
-.RE
+Every value is read before anything runs, with BatchGetSecretValue in calls of at most
+20 ids; any failure exits with \fBsafesm\fR's own code and nothing runs.
+A binary secret, or a value holding a NUL character, cannot be a variable (exit 7).
 .PP
-Keep risky commands out of bash history from now on:
+\fBexec\fR looks the command up in \fBPATH\fR first (not found: 127, not executable:
+126), then replaces itself with it (\fBexecve\fR): the exit code, signals and terminal
+are the command's own, and it gets back the umask, core\-dump limit and SIGPIPE handling
+\fBsafesm\fR changed for itself.
+The values are in its environment only.
+\fBAWS_ACCESS_KEY_ID\fR, \fBAWS_SECRET_ACCESS_KEY\fR, \fBAWS_SESSION_TOKEN\fR and
+\fBAWS_SECURITY_TOKEN\fR are not passed on unless \fB\-\-keep\-aws\-credentials\fR.
+\fB\-\-pristine\fR passes on only \fBPATH\fR, \fBHOME\fR, \fBUSER\fR, \fBLOGNAME\fR,
+\fBSHELL\fR, \fBTERM\fR, \fBLANG\fR, \fBLANGUAGE\fR, \fBLC_*\fR, \fBTZ\fR and
+\fBTMPDIR\fR.
+The command's environment holds \fBSAFESM_EXEC=1\fR; a \fBsafesm exec\fR inside it
+refuses (exit 2) unless \fB\-\-nested\fR.
 .PP
-.RS
-.nf
-$ echo 'eval "$(safesm shell\-init bash)"' >> ~/.bashrc
-.fi
-.RE
-.SH SEE ALSO
-\fBaws\fR(1), \fBpass\fR(1), \fBbash\fR(1) (HISTIGNORE), \fBzshmisc\fR(1)
+\fBexec \-\-mask\fR keeps a supervisor that shows the command's output with every
+injected value replaced by \fB****\fR.
+Standard streams that are a terminal become a pty for the command (colours stay; what
+you type goes to it), the others stay pipes.
+INT, TERM, HUP, QUIT, USR1 and USR2 are forwarded to the command's process group, WINCH
+resizes its pty; the command gets SIGKILL if the supervisor dies (Linux); the exit code
+is the command's, or 128+N for signal N.
+Values shorter than 4 characters are not masked.
+.PP
+\fBenv \-\-format\fR \fBdotenv\fR writes \fINAME\fR\fB="..."\fR with backslash escapes
+(read with interpolation off), \fBshell\fR writes \fBexport\fR \fINAME\fR\fB='...'\fR,
+\fBjson\fR one object, \fBgithub\-actions\fR the \fB$GITHUB_ENV\fR heredoc form on
+standard output and \fB::add\-mask::\fR for every line of every value on standard error.
+.PP
+\fBinject\fR replaces \fB{{ sm://\fR\fINAME\fR\fB }}\fR and
+\fB{{ sm://\fR\fINAME\fR\fB#\fR\fIFIELD\fR\fB }}\fR and nothing else; a reference that
+does not parse or resolve is reported with its line and column, and nothing is written.
+.PP
+\fBenv\fR and \fBinject\fR refuse a terminal without \fB\-\-print\fR; \fB\-o\fR
+\fIFILE\fR is created 0600 through a temporary file in the same directory and a rename,
+and an existing file is replaced only with \fB\-\-force\fR (exit 5).
+.PP
+\fBimport\fR reads a \fI.env\fR file as python\-dotenv does (without expanding
+\fB${VAR}\fR) or a flat JSON object, checks everything before the first write, reports
+problems by line number and never by content, skips existing secrets unless
+\fB\-\-force\fR, creates new ones as \fBput\fR does (with the default policy), and
+reminds you that the plaintext file still holds the values.
 """.strip().split("\n")

@@ -1,5 +1,6 @@
 """Pure: least-privilege policies for a secret — the default resource policy, its
-reader/writer allow-lists, a plain-language summary, and identity/KMS policy generators.
+reader/writer allow-lists, and identity/KMS policy generators (the plain-language summary
+is in policy_summary.py, the checks in policy_lint.py).
 
 The default resource policy only *denies*: reading (GetSecretValue) to everyone whose
 ``aws:PrincipalArn`` is not on the readers list, and writing (PutSecretValue,
@@ -30,6 +31,10 @@ SID_WRITERS = "SafesmDenyWriteExceptWriters"
 SID_XREAD = "SafesmAllowCrossAccountReaders"
 SID_XWRITE = "SafesmAllowCrossAccountWriters"
 _SAFESM_SIDS = {SID_READERS, SID_WRITERS, SID_XREAD, SID_XWRITE}
+# `policy grant` on a secret that has no policy only adds access: Allow statements, no
+# deny lists (README "Least privilege"), so nobody who reads it today is cut off.
+SID_ALLOW_READ = "SafesmAllowReaders"
+SID_ALLOW_WRITE = "SafesmAllowWriters"
 
 
 @dataclass(frozen=True)
@@ -113,35 +118,46 @@ def _is_deny_except(st: dict[str, Any], action: str) -> bool:
 
 
 def _is_safesm(st: Any) -> bool:
-    return isinstance(st, dict) and st.get("Sid") in _SAFESM_SIDS
+    return isinstance(st, dict) and isinstance(st.get("Sid"), str) and st["Sid"] in _SAFESM_SIDS
 
 
-def _find(doc: dict[str, Any], sid: str, action: str) -> dict[str, Any] | None:
+def find_statement(doc: dict[str, Any], sid: str, action: str) -> dict[str, Any] | None:
+    """safesm's deny statement for `action`: the one with its Sid, else one of its shape."""
     statements = [s for s in as_list(doc.get("Statement")) if isinstance(s, dict)]
     by_sid = [s for s in statements if s.get("Sid") == sid]
     found = by_sid or [s for s in statements if _is_deny_except(s, action)]
     return found[0] if found else None
 
 
+def safesm_sids_in(doc: dict[str, Any]) -> set[str]:
+    """The safesm Sids a policy holds."""
+    return {str(s.get("Sid")) for s in as_list(doc.get("Statement")) if _is_safesm(s)}
+
+
+def exempted(st: dict[str, Any]) -> tuple[str, ...] | None:
+    """The principals a deny-except statement exempts (its ArnNotLike aws:PrincipalArn)."""
+    cond = st.get("Condition")
+    pairs = cond.get("ArnNotLike") if isinstance(cond, dict) else None
+    if not isinstance(pairs, dict) or "aws:PrincipalArn" not in pairs:
+        return None
+    return tuple(collapse([str(p) for p in as_list(pairs["aws:PrincipalArn"])]))
+
+
 def allow_lists(doc: dict[str, Any]) -> AllowLists | None:
     """The readers and writers of a policy in safesm's form, else None."""
-    read = _find(doc, SID_READERS, READ_ACTIONS[0])
-    write = _find(doc, SID_WRITERS, WRITE_ACTIONS[0])
+    read = find_statement(doc, SID_READERS, READ_ACTIONS[0])
+    write = find_statement(doc, SID_WRITERS, WRITE_ACTIONS[0])
     if not read or not write or not _is_deny_except(read, READ_ACTIONS[0]) \
             or not _is_deny_except(write, WRITE_ACTIONS[0]):
         return None
-
-    def principals(st: dict[str, Any]) -> tuple[str, ...]:
-        return tuple(collapse(as_list(st["Condition"]["ArnNotLike"]["aws:PrincipalArn"])))
-
-    return AllowLists(principals(read), principals(write))
+    return AllowLists(exempted(read) or (), exempted(write) or ())
 
 
 def with_lists(doc: dict[str, Any], lists: AllowLists, home_account: str | None) -> dict[str, Any]:
     """``doc`` with its safesm statements rebuilt from ``lists``; other statements kept."""
     out = copy.deepcopy(doc) if isinstance(doc, dict) else {}
-    read = _find(out, SID_READERS, READ_ACTIONS[0])
-    write = _find(out, SID_WRITERS, WRITE_ACTIONS[0])
+    read = find_statement(out, SID_READERS, READ_ACTIONS[0])
+    write = find_statement(out, SID_WRITERS, WRITE_ACTIONS[0])
     others = [s for s in as_list(out.get("Statement"))
               if not _is_safesm(s) and s is not read and s is not write]
     out["Version"] = VERSION
@@ -163,82 +179,41 @@ def change(lists: AllowLists, principal: str, read: bool, write: bool,
     return AllowLists(edit(lists.readers, read), edit(lists.writers, write))
 
 
-# plain-language summary -------------------------------------------------------------
+# allow-only: what grant adds to a secret without a policy --------------------------
 
-def _principals_text(st: dict[str, Any]) -> str:
-    if "NotPrincipal" in st:
-        return "everyone except " + _principal_values(st["NotPrincipal"])
-    return _principal_values(st.get("Principal"))
-
-
-def _principal_values(value: Any) -> str:
-    if value in ("*", {"AWS": "*"}):
-        return "anyone (*)"
-    if isinstance(value, dict):
-        return ", ".join(str(v) for vals in value.values() for v in as_list(vals)) or "-"
-    return ", ".join(str(v) for v in as_list(value)) or "-"
+def _allowed(st: Any, sid: str) -> tuple[str, ...] | None:
+    """The principals of one of safesm's allow-only statements, else None."""
+    principal = st.get("Principal") if isinstance(st, dict) else None
+    if not isinstance(principal, dict) or set(principal) != {"AWS"} or st.get("Sid") != sid \
+            or st.get("Effect") != "Allow" or "Condition" in st:
+        return None
+    return tuple(str(p) for p in as_list(principal["AWS"]))
 
 
-def condition_text(cond: Any) -> str:
-    """``when aws:SourceVpce StringEquals vpce-1, and ...`` (or '')."""
-    if not isinstance(cond, dict) or not cond:
-        return ""
-    parts = []
-    for op, pairs in cond.items():
-        for key, vals in (pairs.items() if isinstance(pairs, dict) else []):
-            parts.append(f"{key} {op} {', '.join(str(v) for v in as_list(vals))}")
-    return "when " + "; and ".join(parts) if parts else ""
+def allow_only(doc: dict[str, Any] | None) -> AllowLists | None:
+    """Who an allow-only policy lets read and write (no policy: nobody yet); None when
+    `doc` is anything else (safesm's deny lists, or a policy written by hand)."""
+    if doc is None:
+        return AllowLists((), ())
+    found: dict[str, tuple[str, ...]] = {SID_ALLOW_READ: (), SID_ALLOW_WRITE: ()}
+    statements = as_list(doc.get("Statement"))
+    for st in statements:
+        sid = st.get("Sid") if isinstance(st, dict) else None
+        if not isinstance(sid, str) or found.get(sid) != ():  # unknown, or seen twice
+            return None
+        who = _allowed(st, sid)
+        if not who:
+            return None
+        found[sid] = who
+    return AllowLists(found[SID_ALLOW_READ], found[SID_ALLOW_WRITE]) if statements else None
 
 
-def statement_text(index: int, st: Any) -> str:
-    if not isinstance(st, dict):
-        return f"#{index}: not a statement object"
-    actions = ", ".join(str(a) for a in as_list(st.get("Action"))) or (
-        "every action except " + ", ".join(str(a) for a in as_list(st.get("NotAction"))))
-    text = f"#{index} {st.get('Effect', '?')} {_principals_text(st)}: {actions}"
-    when = condition_text(st.get("Condition"))
-    return f"{text} {when}" if when else text
-
-
-@dataclass(frozen=True)
-class Summary:
-    readers: tuple[str, ...] | None  # None: the policy does not restrict reading this way
-    writers: tuple[str, ...] | None
-    statements: tuple[str, ...]  # every statement that is not one of safesm's deny lists
-
-
-def summarize(doc: dict[str, Any]) -> Summary:
-    lists = allow_lists(doc)
-    skip = {id(_find(doc, SID_READERS, READ_ACTIONS[0])),
-            id(_find(doc, SID_WRITERS, WRITE_ACTIONS[0]))} if lists else set()
-    statements = tuple(statement_text(i, st) for i, st in enumerate(as_list(doc.get("Statement")))
-                       if id(st) not in skip)
-    return Summary(lists.readers if lists else None, lists.writers if lists else None,
-                   statements)
-
-
-def summary_lines(name: str, summary: Summary | None) -> list[str]:
-    """Plain language: who can read, who can write, and every other statement."""
-    if summary is None:
-        return [f"{name} has no resource policy: anyone your account's IAM policies allow "
-                "can read and change it.",
-                f"Add safesm's default with `safesm policy apply {name} --default`."]
-    lines = []
-    if summary.readers is not None and summary.writers is not None:
-        lines.append("Can read (GetSecretValue), if their IAM policies allow it, only:")
-        lines += [f"  {p}" for p in summary.readers]
-        lines.append("Can write (PutSecretValue, UpdateSecret, UpdateSecretVersionStage), "
-                     "if their IAM policies allow it, only:")
-        lines += [f"  {p}" for p in summary.writers]
-        lines.append("Everything else (describe, tags, policy management, delete): as IAM "
-                     "policies allow.")
-    else:
-        lines.append("This policy is not in safesm's form: who can read and write depends on "
-                     "the statements below and your IAM policies.")
-    if summary.statements:
-        lines.append("Statements:" if summary.readers is None else "Other statements:")
-        lines += [f"  {s}" for s in summary.statements]
-    return lines
+def allow_only_policy(grants: AllowLists) -> dict[str, Any] | None:
+    """The allow-only policy for `grants`; None when it would allow nobody."""
+    statements = [_allow(sid, actions, list(who)) for sid, actions, who in (
+        (SID_ALLOW_READ, READ_ACTIONS, grants.readers),
+        (SID_ALLOW_WRITE, WRITE_ACTIONS, grants.writers)) if who]
+    return {"Version": VERSION, "Statement": statements} if statements else None
 
 
 # identity and key policies ----------------------------------------------------------
@@ -250,6 +225,12 @@ IAM_WRITE = ("secretsmanager:PutSecretValue", "secretsmanager:DescribeSecret",
              "secretsmanager:UpdateSecretVersionStage")
 IAM_MANAGE = ("secretsmanager:DescribeSecret", "secretsmanager:GetResourcePolicy",
               "secretsmanager:ValidateResourcePolicy")
+# --guard: what lets a principal get around the resource policy, denied in its identity
+# policy. Changing or removing the policy, and deleting the secret to create it again
+# under the same name without one (or with a value of its own).
+GUARD_POLICY = ("secretsmanager:DeleteResourcePolicy", "secretsmanager:PutResourcePolicy")
+GUARD_SECRET = ("secretsmanager:CreateSecret", "secretsmanager:DeleteSecret")
+GUARD_TAGS = ("secretsmanager:TagResource", "secretsmanager:UntagResource")
 KMS_READ = ("kms:Decrypt",)
 KMS_WRITE = ("kms:Decrypt", "kms:GenerateDataKey")
 _SUFFIX_RE = re.compile(r"-[A-Za-z0-9]{6}$")
@@ -279,7 +260,9 @@ def _actions(jobs: set[str], table: dict[str, tuple[str, ...]]) -> list[str]:
 
 def identity_policy(secret_arn: str, jobs: set[str], kms_key: str | None = None,
                     abac_tag: str | None = None) -> dict[str, Any]:
-    """Least-privilege identity policy for a role whose jobs are read/write/manage."""
+    """Least-privilege identity policy for a role whose jobs are read/write/manage, and
+    with "guard" the Deny statements that keep it from getting around NAME's resource
+    policy (never with "manage": a role that manages the policy can always change it)."""
     arn = parse_arn(secret_arn)
     assert arn is not None, secret_arn
     resource = (f"arn:{arn.partition}:secretsmanager:{arn.region}:{arn.account}:secret:*"
@@ -288,7 +271,7 @@ def identity_policy(secret_arn: str, jobs: set[str], kms_key: str | None = None,
                                   f"${{aws:PrincipalTag/{abac_tag}}}"}} if abac_tag else None)
     sm_actions = _actions(jobs, {"read": IAM_READ, "write": IAM_WRITE, "manage": IAM_MANAGE})
     statements: list[dict[str, Any]] = [
-        _identity_statement("SecretAccess", sm_actions, resource, tag_cond)]
+        _identity_statement("SecretAccess", sm_actions, resource, tag_cond)] if sm_actions else []
     if "read" in jobs:  # `safesm get A B`: the batch call is authorised on "*", and still
         # needs GetSecretValue on every secret it returns (granted above, scoped)
         statements.append(_identity_statement(
@@ -297,6 +280,8 @@ def identity_policy(secret_arn: str, jobs: set[str], kms_key: str | None = None,
         cond = {"Bool": {"secretsmanager:BlockPublicPolicy": "true"}, **(tag_cond or {})}
         statements.append(_identity_statement(
             "PutPolicyOnlyIfNotPublic", ["secretsmanager:PutResourcePolicy"], resource, cond))
+    if "guard" in jobs:
+        statements += guard_statements(secret_arn, abac_tag)
     kms_actions = _actions(jobs, {"read": KMS_READ, "write": KMS_WRITE})
     if kms_key and kms_actions:
         statements.append(_identity_statement(
@@ -305,9 +290,28 @@ def identity_policy(secret_arn: str, jobs: set[str], kms_key: str | None = None,
     return {"Version": VERSION, "Statement": statements}
 
 
+def guard_statements(secret_arn: str, abac_tag: str | None = None) -> list[dict[str, Any]]:
+    """Deny changing or removing the secret's policy, and deleting or re-creating the
+    secret; with ABAC also deny setting or removing that tag key on any secret."""
+    pattern = secret_arn_pattern(secret_arn)
+    out = [_identity_statement("SafesmDenyChangingThePolicy", list(GUARD_POLICY), pattern,
+                               None, "Deny"),
+           _identity_statement("SafesmDenyDeletingOrRecreating", list(GUARD_SECRET), pattern,
+                               None, "Deny")]
+    if abac_tag:
+        arn = parse_arn(secret_arn)
+        assert arn is not None, secret_arn
+        everywhere = f"arn:{arn.partition}:secretsmanager:{arn.region}:{arn.account}:secret:*"
+        out.append(_identity_statement(
+            "SafesmDenyRetaggingIntoAccess", list(GUARD_TAGS), everywhere,
+            {"ForAnyValue:StringEquals": {"aws:TagKeys": [abac_tag]}}, "Deny"))
+    return out
+
+
 def _identity_statement(sid: str, actions: list[str], resource: str,
-                        condition: dict[str, Any] | None) -> dict[str, Any]:
-    st: dict[str, Any] = {"Sid": sid, "Effect": "Allow",
+                        condition: dict[str, Any] | None,
+                        effect: str = "Allow") -> dict[str, Any]:
+    st: dict[str, Any] = {"Sid": sid, "Effect": effect,
                           "Action": actions if len(actions) > 1 else actions[0],
                           "Resource": resource}
     if condition:

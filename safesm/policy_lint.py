@@ -2,32 +2,29 @@
 
 Each finding names its rule (``SM101``), a severity (low < medium < high), the index
 of the statement it is about (0-based, None for the whole document) and a fix hint.
-Rule ids never change meaning; new checks get new ids. "Broad access" follows the
-meaning of "public" that AWS documents for Block Public Access: an Allow to a wildcard
-principal is broad unless a positive condition pins it to fixed values of a key that
-identifies the caller or the network path (aws:PrincipalOrgID, aws:SourceVpce, ...).
+Rule ids never change meaning; new checks get new ids. "Broad access" (SM101) is judged
+in policy_reach.py: an Allow to a wildcard principal is broad unless a positive condition
+pins it to fixed values of a key that identifies the caller or the network path — and a
+condition every caller meets (ForAllValues: on a missing key, a key compared with its own
+policy variable, IP ranges that hold the internet) pins nothing. Whether safesm's deny
+statements still apply to the secret (SM109, SM110) is judged in policy_denies.py.
 """
 
 from __future__ import annotations
 
-import ipaddress
 import json
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
-from .arns import account_of, parse_arn
+from . import policy_denies
+from .arns import account_of
 from .policy import MAX_POLICY_CHARS, VERSION, as_list
+from .policy_reach import aws_principals, conditions, is_wildcard, open_to_anyone
 
 SEVERITIES = ("low", "medium", "high")
 MANAGED_KEY_ALIAS = "alias/aws/secretsmanager"
 
-# Condition keys that pin a wildcard principal down, when compared to fixed values.
-RESTRICTING_KEYS = {
-    "aws:sourcearn", "aws:sourcevpc", "aws:sourcevpce", "aws:sourceowner",
-    "aws:sourceaccount", "aws:principalarn", "aws:principalaccount", "aws:principalorgid",
-    "aws:principalorgpaths", "aws:userid", "aws:sourceip",
-}
-ARN_KEYS = {"aws:sourcearn", "aws:principalarn"}
 WILDCARD_ACTIONS = {"*", "secretsmanager:*"}
 
 RULES: dict[str, tuple[str, str]] = {  # id -> (name, severity)
@@ -43,7 +40,12 @@ RULES: dict[str, tuple[str, str]] = {  # id -> (name, severity)
     "SM106": ("vpc-condition", "low"),
     "SM107": ("cross-account-managed-key", "medium"),
     "SM108": ("cross-account-key-policy", "low"),
+    "SM109": ("safesm-deny-not-applied", "medium"),
+    "SM110": ("safesm-deny-weakened", "medium"),
+    "SM111": ("rotation-network-condition", "medium"),
 }
+NETWORK_KEYS = {"aws:sourceip": "aws:SourceIp", "aws:sourcevpc": "aws:SourceVpc",
+                "aws:sourcevpce": "aws:SourceVpce"}
 
 
 @dataclass(frozen=True)
@@ -58,11 +60,15 @@ class Finding:
 
 @dataclass(frozen=True)
 class Context:
-    """What is known about the secret: its account, and its KMS key (None: the AWS
-    managed aws/secretsmanager key, which is also what an unknown key is assumed to be)."""
+    """What is known about the secret: its account, its KMS key (None: the AWS managed
+    aws/secretsmanager key, which is also what an unknown key is assumed to be), its ARN
+    (for whether a Resource names it), and the time (for date conditions; None: now)."""
 
     home_account: str | None = None
     kms_key: str | None = None
+    secret_arn: str | None = None
+    now: datetime | None = None
+    rotation: bool = False  # rotation is on (or being turned on): a Lambda calls for you
 
 
 def _finding(rule: str, statement: int | None, message: str, fix: str) -> Finding:
@@ -78,84 +84,22 @@ def fails(findings: list[Finding], fail_on: str) -> bool:
     return any(rank(f.severity) >= rank(fail_on) for f in findings)
 
 
-# conditions -------------------------------------------------------------------------
-
-def _conditions(st: dict[str, Any]) -> list[tuple[str, str, list[Any]]]:
-    """(operator, lower-case key, values) for every condition in a statement."""
-    cond = st.get("Condition")
-    if not isinstance(cond, dict):
-        return []
-    return [(str(op), str(key).lower(), as_list(vals))
-            for op, pairs in cond.items() if isinstance(pairs, dict)
-            for key, vals in pairs.items()]
-
-
-def _positive(op: str) -> bool:
-    """Operators that hold only when the key is present and matches (not Not*, not IfExists)."""
-    base = op.split(":")[-1]
-    return "Not" not in base and not base.endswith("IfExists") and base != "Null"
-
-
-def _fixed(key: str, value: Any) -> bool:
-    text = str(value)
-    if key == "aws:sourceip":
-        try:
-            net = ipaddress.ip_network(text, strict=False)
-        except ValueError:
-            return False
-        return net.prefixlen >= (8 if net.version == 4 else 32)
-    if key in ARN_KEYS:
-        account = text.split(":")[4] if text.count(":") >= 5 else ""
-        return bool(account) and not any(c in account for c in "*?")
-    if key == "aws:userid" and text.endswith(":*"):
-        text = text[:-2]
-    if key == "aws:principalorgpaths" and text.endswith("/*"):
-        text = text[:-2]
-    return bool(text) and not any(c in text for c in "*?")
-
-
-def _restricted(st: dict[str, Any]) -> bool:
-    return any(_positive(op) and key in RESTRICTING_KEYS and vals
-               and all(_fixed(key, v) for v in vals)
-               for op, key, vals in _conditions(st))
-
-
-# principals -------------------------------------------------------------------------
-
-def _aws_principals(value: Any) -> list[str]:
-    if value == "*":
-        return ["*"]
-    if isinstance(value, dict):
-        return [str(v) for v in as_list(value.get("AWS"))]
-    return []
-
-
-def _is_wildcard(principal: str) -> bool:
-    if principal == "*":
-        return True
-    account = account_of(principal) if ":" in principal else None
-    if account:
-        return False
-    arn = parse_arn(principal)
-    return bool(arn and any(c in arn.account for c in "*?"))
-
-
 # rules --------------------------------------------------------------------------------
 
 def _statement_findings(i: int, st: dict[str, Any], ctx: Context) -> list[Finding]:
     out: list[Finding] = []
     allow = st.get("Effect") == "Allow"
-    principals = _aws_principals(st.get("Principal"))
+    principals = aws_principals(st.get("Principal"))
     if allow and "NotPrincipal" in st:
         out.append(_finding("SM102", i, "Allow with NotPrincipal grants access to every "
                             "principal not listed, in any AWS account.",
                             "Use Principal with the ARNs that need access instead."))
-    elif allow and any(_is_wildcard(p) for p in principals) and not _restricted(st):
+    elif allow and any(is_wildcard(p) for p in principals) and (why := open_to_anyone(st)):
         out.append(_finding("SM101", i, "Allow to a wildcard principal (\"*\" or {\"AWS\": "
-                            "\"*\"}) with no restricting condition: broad access from any "
-                            "AWS account.",
+                            f"\"*\"}}) that lets anyone in, from any AWS account: {why}.",
                             "Name the principals (arn:aws:iam::ACCOUNT:role/NAME), or pin it "
-                            "with a condition such as aws:PrincipalOrgID or aws:SourceVpce."))
+                            "with a positive condition on fixed values, such as "
+                            "aws:PrincipalOrgID or aws:SourceVpce."))
     actions = {str(a) for a in as_list(st.get("Action"))}
     if allow and (actions & WILDCARD_ACTIONS or "NotAction" in st):
         shown = ", ".join(sorted(actions & WILDCARD_ACTIONS)) or "NotAction"
@@ -168,7 +112,7 @@ def _statement_findings(i: int, st: dict[str, Any], ctx: Context) -> list[Findin
         out.append(_finding("SM104", i, f"grants access to other accounts: {', '.join(others)}.",
                             "Make sure each account is yours or trusted; their principals "
                             "also need an identity policy (`safesm policy iam`)."))
-    keys = {key for _, key, _ in _conditions(st)}
+    keys = {key for _, key, _ in conditions(st)}
     if "aws:sourceip" in keys:
         out.append(_finding("SM105", i, "aws:SourceIp condition: AWS services acting for you "
                             "(a rotation Lambda, CloudFormation, other services) call from AWS "
@@ -183,6 +127,14 @@ def _statement_findings(i: int, st: dict[str, Any], ctx: Context) -> list[Findin
                             "CloudFormation, replication).",
                             "Make sure every reader runs in that VPC, or exempt service calls "
                             "with aws:ViaAWSService / aws:PrincipalIsAWSService."))
+    if ctx.rotation and keys & set(NETWORK_KEYS):
+        named = ", ".join(NETWORK_KEYS[k] for k in sorted(keys & set(NETWORK_KEYS)))
+        out.append(_finding("SM111", i, f"rotation is on and this statement restricts by "
+                            f"{named}: the rotation Lambda calls Secrets Manager from AWS's "
+                            "address space (or its own VPC), so rotation can fail.",
+                            "Exempt the rotation role (aws:PrincipalArn) or AWS service calls "
+                            "(aws:ViaAWSService) from this condition, or run the Lambda in "
+                            "the VPC whose endpoint the policy names."))
     return out
 
 
@@ -206,7 +158,7 @@ def _key_findings(doc: dict[str, Any], ctx: Context) -> list[Finding]:
     if not ctx.home_account:
         return []
     foreign = {a for st in as_list(doc.get("Statement")) if isinstance(st, dict)
-               and st.get("Effect") == "Allow" for p in _aws_principals(st.get("Principal"))
+               and st.get("Effect") == "Allow" for p in aws_principals(st.get("Principal"))
                if (a := account_of(p)) and a != ctx.home_account}
     if not foreign:
         return []
@@ -219,8 +171,27 @@ def _key_findings(doc: dict[str, Any], ctx: Context) -> list[Finding]:
                          "KEY`) and allow them in its key policy (`safesm policy kms`).")]
     return [_finding("SM108", None, f"principals in other accounts also need kms:Decrypt on "
                      f"{key} in its key policy.",
-                     "Print the statements with `safesm policy kms --secret NAME --reader "
+                     "Print the statements with `safesm policy kms NAME --reader "
                      "ARN`.")]
+
+
+def _deny_findings(doc: dict[str, Any], ctx: Context) -> list[Finding]:
+    """safesm's deny statements that no longer (fully) apply to this secret."""
+    out = []
+    for c in policy_denies.check(doc, ctx.secret_arn, ctx.now):
+        if c.state == policy_denies.APPLIES:
+            continue
+        what = "reading" if c.job == "read" else "writing"
+        if c.state == policy_denies.PARTLY:
+            rule, how, then = "SM110", "limits only in part", " when it does not apply"
+        else:
+            rule, how, then = "SM109", "does not limit", ""
+        out.append(_finding(rule, c.statement, f"safesm's deny statement {c.sid} {how} {what} "
+                            f"to its list: {'; '.join(c.reasons)}. Anyone IAM policies allow "
+                            f"can {c.job} the secret{then}.",
+                            "Restore it (`safesm policy apply NAME --default`, then `safesm "
+                            "policy grant`)."))
+    return out
 
 
 def lint(text: str, ctx: Context | None = None) -> list[Finding]:
@@ -248,6 +219,7 @@ def lint(text: str, ctx: Context | None = None) -> list[Finding]:
         problem = _structure(i, st)
         out.extend([problem] if problem else _statement_findings(i, st, ctx))
     out.extend(_key_findings(doc, ctx))
+    out.extend(_deny_findings(doc, ctx))
     return out
 
 
@@ -257,10 +229,23 @@ def to_dict(f: Finding) -> dict[str, Any]:
 
 
 def report(findings: list[Finding]) -> str:
-    """One block per finding: severity, rule, where, what; then the fix, indented."""
-    lines = []
+    """One block per finding: severity, rule, where, what; then the fix, indented. The
+    same finding about several statements is shown once, naming them all."""
+    where: dict[tuple[str, str, str], list[int | None]] = {}
+    first: dict[tuple[str, str, str], Finding] = {}
     for f in findings:
-        where = "policy" if f.statement is None else f"statement {f.statement}"
-        lines.append(f"{f.severity:<6}  {f.rule} {f.name}  ({where}): {f.message}")
+        key = (f.rule, f.message, f.fix)
+        first.setdefault(key, f)
+        where.setdefault(key, []).append(f.statement)
+    lines = []
+    for key, f in first.items():
+        lines.append(f"{f.severity:<6}  {f.rule} {f.name}  ({_where(where[key])}): {f.message}")
         lines.append(f"        fix: {f.fix}")
     return "\n".join(lines)
+
+
+def _where(statements: list[int | None]) -> str:
+    numbers = sorted({i for i in statements if i is not None})
+    if not numbers:
+        return "policy"
+    return f"statement{'s' * (len(numbers) > 1)} {', '.join(map(str, numbers))}"

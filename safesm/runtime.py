@@ -90,6 +90,20 @@ class Runtime:
     settings: Settings
     env: Environment
     state: RunState = field(default_factory=RunState)
+    flags: dict[str, Any] = field(default_factory=dict)  # the global options, as given
+
+    def apply_flags(self, **given: Any) -> None:
+        """Global options given after the command (`safesm get x --region eu-west-1`, as
+        the AWS CLI allows) count as if given before it: the settings are resolved again,
+        flags first, so precedence and checks are the same wherever an option stands."""
+        from . import config
+
+        self.flags.update(given)
+        self.settings = config.load(self.flags, self.env.environ)
+        if given.get("debug"):
+            from .hardening import enable_debug_logging
+
+            enable_debug_logging(self.state.redactor)
 
     def notice(self, message: str) -> None:
         """Information on stderr, silenced by --quiet."""
@@ -112,11 +126,15 @@ class Runtime:
         """Register a value with this run's log filter."""
         return self.state.redactor.remember(value)
 
-    def store(self) -> SecretStore:
-        """A SecretStore; imported here so that --help never loads botocore."""
+    def store(self, region: str | None = None) -> SecretStore:
+        """A SecretStore (for another Region than the settings' if given); imported here so
+        that --help never loads botocore."""
         from .aws.store import SecretStore
 
-        return SecretStore(self.settings, redactor=self.state.redactor, notify=self.tell_once)
+        settings = replace(self.settings, region=region) if region else self.settings
+        slow = self.notice if self.env.stderr_isatty else None  # never on a pipe
+        return SecretStore(settings, redactor=self.state.redactor, notify=self.tell_once,
+                           progress=slow)
 
     @property
     def notifier(self) -> Callable[[str], None]:

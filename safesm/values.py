@@ -16,7 +16,11 @@ MAX_VALUE_BYTES = 65_536
 NAME_RE = re.compile(r"[A-Za-z0-9/_+=.@-]{1,512}")
 # A full secret ARN: the only way to name a secret in another account (reads only).
 ARN_RE = re.compile(r"arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:"
-                    r"[A-Za-z0-9/_+=.@-]{1,512}")
+                    r"([a-z0-9-]{1,64}!)?[A-Za-z0-9/_+=.@-]{1,512}")
+# Secrets another service created and manages (RDS: rds!db-..., rds!cluster-...) carry
+# the service's prefix and '!', which nobody else may use: they can be read and managed
+# by that name, never created by it.
+MANAGED_NAME_RE = re.compile(r"[a-z0-9-]{1,64}![A-Za-z0-9/_+=.@-]{1,512}")
 # Options refused on any command line because they would carry a value (cli refuses them,
 # history flags them).
 VALUE_OPTIONS = ("--secret-string", "--secret-binary", "--value", "--password", "--passwd",
@@ -67,13 +71,24 @@ def check_name(name: str) -> str:
 
 def check_secret_id(secret_id: str) -> str:
     """A name, or a full secret ARN (how another account's secret is named)."""
-    if ARN_RE.fullmatch(secret_id or ""):
+    if ARN_RE.fullmatch(secret_id or "") or MANAGED_NAME_RE.fullmatch(secret_id or ""):
         return secret_id
     try:
         return check_name(secret_id)
     except UsageError:
         raise UsageError("invalid secret id: use a name (1-512 characters from A-Z a-z 0-9 "
                          "/ _ + = . @ -) or a full secret ARN.") from None
+
+
+def is_version_id(text: str) -> bool:
+    """Secrets Manager's VersionId: 32 to 64 characters (a UUID, or a ClientRequestToken),
+    printable, no spaces."""
+    return 32 <= len(text) <= 64 and text.isprintable() and " " not in text
+
+
+def is_stage_label(text: str) -> bool:
+    """A staging label (AWSCURRENT, AWSPREVIOUS, or your own): 1 to 256 characters."""
+    return 1 <= len(text) <= 256 and text.isprintable()
 
 
 def strip_one_newline(data: bytes) -> bytes:
@@ -103,6 +118,23 @@ def check_value(data: bytes, binary: bool = False) -> SecretValue:
                 "Pass --binary to store it as SecretBinary.",
             ) from None
     return SecretValue(data, binary=binary)
+
+
+# C0 controls but tab, newline and carriage return; DEL; C1 controls (U+0080-U+009F).
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def shows_as_text(value: SecretValue) -> bool:
+    """Whether the value may be printed on a terminal: UTF-8 text with no control
+    characters but tab and newline (an escape sequence could rewrite the screen, the
+    window title or the clipboard). Binary secrets never are."""
+    if value.binary:
+        return False
+    try:
+        text = value.reveal_text()
+    except UnicodeDecodeError:
+        return False
+    return _CONTROL.search(text) is None
 
 
 def _load_object(value: SecretValue) -> dict[str, Any]:

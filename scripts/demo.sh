@@ -17,7 +17,9 @@ for _ in $(seq 100); do
   sleep 0.1
 done
 safesm() { "$BIN/safesm" "$@"; }
-step() { printf '\n\033[1m$ %s\033[0m\n' "$*"; }
+# Bold commands on a terminal only: piped or logged, the demo is plain text.
+if [ -t 1 ]; then bold=$'\033[1m' plain=$'\033[0m'; else bold='' plain=''; fi
+step() { printf '\n%s$ %s%s\n' "$bold" "$*" "$plain"; }
 
 step "printf 's3cr3t-from-a-pipe\n' | safesm put demo/db"
 printf 's3cr3t-from-a-pipe\n' | safesm put demo/db

@@ -83,6 +83,10 @@ def install_extensions() -> None:
     _install_serialized_requests()
     _install_stage_move_sets_current()
     _install_no_writes_while_deleted()
+    __import__("emulator_iam").install()  # tests/ is on sys.path when run as a script
+    __import__("importlib").import_module((__package__ + "." if __package__ else "") + "emulator_lifecycle").install(check_targets)  # noqa: E501
+    __import__("emulator_monitoring").install()  # CloudTrail events, LastAccessedDate
+    __import__("emulator_batch").install()  # BatchGetSecretValue's 20-id limit
 
 
 # Resource policies: moto stores any text and lacks ValidateResourcePolicy. AWS checks

@@ -42,3 +42,8 @@ class PolicyCalls(Connection):
         with self.translate(name):
             self.client.put_resource_policy(SecretId=name, ResourcePolicy=policy,
                                             BlockPublicPolicy=True)
+
+    def delete_policy(self, name: str) -> None:
+        """Remove the secret's resource policy (revoke took away the last Allow)."""
+        with self.translate(name):
+            self.client.delete_resource_policy(SecretId=name)

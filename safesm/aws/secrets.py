@@ -19,6 +19,7 @@ from ..models import (
     SecretVersion,
     VersionedValue,
     WriteResult,
+    unfinished_rotation,
 )
 from ..values import SecretValue
 from .client import Connection
@@ -37,20 +38,33 @@ def _summary_fields(d: dict[str, Any]) -> dict[str, Any]:
         "deleted_date": d.get("DeletedDate"),
         "kms_key_id": d.get("KmsKeyId"),
         "tags": {t["Key"]: t.get("Value", "") for t in d.get("Tags", [])},
+        **_rotation_fields(d),
+        "primary_region": d.get("PrimaryRegion"),
+    }
+
+
+def _rotation_fields(d: dict[str, Any]) -> dict[str, Any]:
+    rules = d.get("RotationRules", {}) or {}
+    stages = d.get("VersionIdsToStages") or d.get("SecretVersionsToStages") or {}
+    return {
+        "rotation_lambda": d.get("RotationLambdaARN") or None,
+        "rotation_days": rules.get("AutomaticallyAfterDays"),
+        "rotation_schedule": rules.get("ScheduleExpression"),
+        "rotation_window": rules.get("Duration"),
+        "next_rotation": d.get("NextRotationDate"),
+        "last_rotated": d.get("LastRotatedDate"),
+        "owning_service": d.get("OwningService"),
+        "pending_version": unfinished_rotation(stages),
     }
 
 
 def info_from(d: dict[str, Any]) -> SecretInfo:
-    stages = d.get("VersionIdsToStages", {}) or {}
-    rules = d.get("RotationRules", {}) or {}
+    """DescribeSecret's answer, or one ListSecrets entry (its stages key differs)."""
+    stages = d.get("VersionIdsToStages") or d.get("SecretVersionsToStages") or {}
     return SecretInfo(
         **_summary_fields(d),
         created=d.get("CreatedDate"),
-        rotation_lambda=d.get("RotationLambdaARN"),
-        rotation_days=rules.get("AutomaticallyAfterDays"),
-        next_rotation=d.get("NextRotationDate"),
         replication=tuple(d.get("ReplicationStatus", []) or []),
-        primary_region=d.get("PrimaryRegion"),
         versions=tuple(SecretVersion(v, tuple(s)) for v, s in stages.items()),
     )
 
@@ -101,11 +115,13 @@ class SecretCalls(Connection):
         value = self.redactor.remember(_value_from(resp))
         return VersionedValue(value, str(resp.get("VersionId", "")))
 
-    def get_values(self, names: list[str]) -> list[SecretValue]:
+    def get_values(self, names: list[str], labels: list[str] | None = None
+                   ) -> list[SecretValue]:
         """Several values in as few calls as possible (BatchGetSecretValue, 20 per call).
 
-        All or nothing: if any id fails, raise naming its position, never the id itself
-        (an id typed by mistake may be a value).
+        All or nothing: if any id fails, raise naming it by `labels[i]` (default: its
+        position on the command line), never the id itself (an id typed by mistake may
+        be a value).
         """
         found: dict[str, SecretValue] = {}
         for start in range(0, len(names), BATCH_SIZE):
@@ -114,15 +130,27 @@ class SecretCalls(Connection):
                 resp = self.client.batch_get_secret_value(SecretIdList=chunk)
             for err in resp.get("Errors", []):
                 failed = err.get("SecretId", "")
-                where = (f"secret #{chunk.index(failed) + start + 1} on the command line"
-                         if failed in chunk else "one of the secrets named")
+                where = "one of the secrets named"
+                if failed in chunk:
+                    index = chunk.index(failed) + start
+                    where = (labels[index] if labels else
+                             f"secret #{index + 1} on the command line")
                 raise errors.from_aws_code(err.get("ErrorCode", ""), err.get("Message", ""),
                                            where)
             for item in resp.get("SecretValues", []):
                 value = self.redactor.remember(_value_from(item))
                 found[item["Name"]] = found[item["ARN"]] = value
         # an id that is neither the Name nor the full ARN (a partial ARN): ask singly
-        return [found[n] if n in found else self.get_value(n) for n in names]
+        return [found[n] if n in found else self._get_single(n, labels[i] if labels else None)
+                for i, n in enumerate(names)]
+
+    def _get_single(self, name: str, label: str | None) -> SecretValue:
+        try:
+            return self.get_value(name)
+        except errors.NotFoundError as err:
+            if not label:
+                raise
+            raise errors.NotFoundError(f"{label} was not found.", err.hint) from None
 
     def stages(self, name: str) -> dict[str, tuple[str, ...]]:
         """VersionId -> staging labels, for the versions that hold a label (DescribeSecret)."""
@@ -172,37 +200,52 @@ class SecretCalls(Connection):
 
     # writes ----------------------------------------------------------------
 
-    def create(self, name: str, value: SecretValue, meta: Metadata = NO_METADATA) -> WriteResult:
-        token = str(uuid.uuid4())
-        kwargs: dict[str, Any] = {"Name": name, "ClientRequestToken": token,
-                                  **_value_kwargs(value)}
+    def create_empty(self, name: str, meta: Metadata = NO_METADATA,
+                     replicas: tuple[tuple[str, str | None], ...] = ()) -> WriteResult:
+        """CreateSecret with no value (ops.put.create_with_policy attaches the policy, then
+        writes the value); `replicas` are (Region, KMS key or None) to replicate to. A
+        resent request whose first attempt landed meets its own secret ("already exists"):
+        one that is still empty is taken as ours."""
+        kwargs: dict[str, Any] = {"Name": name}
+        if replicas:
+            kwargs["AddReplicaRegions"] = [{"Region": r, **({"KmsKeyId": k} if k else {})}
+                                           for r, k in replicas]
         if meta.description is not None:
             kwargs["Description"] = meta.description
         if meta.kms_key:
             kwargs["KmsKeyId"] = meta.kms_key
         if meta.tags:
             kwargs["Tags"] = [{"Key": t.key, "Value": t.value} for t in meta.tags]
-        try:
-            with self.writing(name, token):
+        with self.translate(name):
+            try:
                 resp = self.client.create_secret(**kwargs)
-        except errors.ConflictError:
-            # "already exists" after a resent CreateSecret whose first attempt landed but
-            # whose answer was lost: the secret holds our token as a version, so it is ours.
-            info = self.find(name)
-            if info is None or token not in {v.version_id for v in info.versions}:
-                raise
-            return WriteResult(info.name, info.arn, token, True, retries=1)
-        return _write_result(resp, created=True)
+            except Exception as exc:
+                resp = self._own_after_retry(name, exc)
+        return WriteResult(resp["Name"], resp["ARN"], "", True, retries=_retries(resp))
 
-    def put_value(self, name: str, value: SecretValue,
-                  stages: tuple[str, ...] = ()) -> WriteResult:
-        """A new version; AWSCURRENT unless `stages` names other labels."""
-        token = str(uuid.uuid4())
+    def _own_after_retry(self, name: str, exc: Exception) -> dict[str, Any]:
+        """After "already exists" on a resent CreateSecret: the secret, if it is empty (no
+        version: nobody stored a value), as the answer our first attempt lost."""
+        response = getattr(exc, "response", None) or {}
+        code = (response.get("Error") or {}).get("Code")
+        if code != "ResourceExistsException" or not _retries(response):
+            raise exc
+        resp = self.client.describe_secret(SecretId=name)
+        if resp.get("VersionIdsToStages") or resp.get("DeletedDate"):
+            raise exc
+        meta = {"RetryAttempts": _retries(response)}
+        return {"Name": resp["Name"], "ARN": resp["ARN"], "ResponseMetadata": meta}
+
+    def put_value(self, name: str, value: SecretValue, stages: tuple[str, ...] = (),
+                  token: str | None = None) -> WriteResult:
+        """A new version; AWSCURRENT unless `stages` names other labels. `token` (the
+        ClientRequestToken, which becomes the VersionId) is made here unless given."""
+        token = token or str(uuid.uuid4())
         extra: dict[str, Any] = {"VersionStages": list(stages)} if stages else {}
         with self.writing(name, token):
             resp = self.client.put_secret_value(
                 SecretId=name, ClientRequestToken=token, **extra, **_value_kwargs(value))
-        return _write_result(resp, created=False, version=token if stages else None)
+        return _write_result(resp, created=False, version=token)
 
     def put_pending(self, name: str, value: SecretValue) -> WriteResult:
         """A new version labelled safesm-pending, not AWSCURRENT: readers do not see it
@@ -255,6 +298,10 @@ class SecretCalls(Connection):
             if meta.tags:
                 self.client.tag_resource(
                     SecretId=name, Tags=[{"Key": t.key, "Value": t.value} for t in meta.tags])
+
+    def untag(self, name: str, keys: list[str]) -> None:
+        with self.translate(name):
+            self.client.untag_resource(SecretId=name, TagKeys=keys)
 
     def delete(self, name: str, recovery_days: int | None, force: bool) -> datetime | None:
         kwargs: dict[str, Any] = {"SecretId": name}

@@ -27,23 +27,38 @@ ORDER = ("wl-copy", "xclip", "xsel", "pbcopy", "windows", "wsl")
 
 @dataclass(frozen=True)
 class Helper:
-    """A clipboard helper program: how to copy (stdin), paste (stdout) and clear."""
+    """A clipboard helper program: how to copy (stdin), paste (stdout) and clear, and how
+    to list the types the clipboard's owner offers (None: it cannot)."""
 
     copy: tuple[str, ...]
     paste: tuple[str, ...]
     clear: tuple[str, ...] | None
     needs: tuple[str, ...]
     display_var: str
+    types: tuple[str, ...] | None = None
 
 
 HELPERS: dict[str, Helper] = {
     "wl-copy": Helper(("wl-copy",), ("wl-paste", "--no-newline", "--type", "text"),
-                      ("wl-copy", "--clear"), ("wl-copy", "wl-paste"), "WAYLAND_DISPLAY"),
+                      ("wl-copy", "--clear"), ("wl-copy", "wl-paste"), "WAYLAND_DISPLAY",
+                      ("wl-paste", "--list-types")),
     "xclip": Helper(("xclip", "-selection", "clipboard", "-in"),
-                    ("xclip", "-selection", "clipboard", "-out"), None, ("xclip",), "DISPLAY"),
+                    ("xclip", "-selection", "clipboard", "-out"), None, ("xclip",), "DISPLAY",
+                    ("xclip", "-selection", "clipboard", "-out", "-target", "TARGETS")),
     "xsel": Helper(("xsel", "--clipboard", "--input"), ("xsel", "--clipboard", "--output"),
                    ("xsel", "--clipboard", "--clear"), ("xsel",), "DISPLAY"),
 }
+# Types a password manager (KeePassXC, 1Password, Bitwarden, KDE, `wl-copy --sensitive`)
+# adds to say "this is a secret": X11/Wayland (x-kde-passwordManagerHint, and GTK's text/
+# variant), macOS (org.nspasteboard.ConcealedType) and Windows (Qt's names for its
+# clipboard-history exclusion formats). Matched case-insensitively, anywhere in a type.
+PASSWORD_HINTS = ("passwordmanagerhint", "concealedtype", "concealed-type",
+                  "excludeclipboardcontentfrommonitorprocessing", "clipboard viewer ignore")
+
+
+def marked_secret(types: tuple[str, ...]) -> bool:
+    """Does the clipboard's owner mark its content as a password manager's secret?"""
+    return any(hint in kind.lower() for kind in types for hint in PASSWORD_HINTS)
 PYPERCLIP_INIT = {
     "pbcopy": "init_osx_pbcopy_clipboard",
     "windows": "init_windows_clipboard",
@@ -79,13 +94,30 @@ def no_clipboard(env: Mapping[str, str], name: str) -> ClipboardError:
     if env.get("DISPLAY"):
         return ClipboardError("no clipboard: DISPLAY is set but neither xclip nor xsel is "
                               "installed.", f"Install xclip (or xsel), {instead}")
+    osc52 = ("--osc52 copies through your terminal (the value then travels in the terminal "
+             "stream, which `script`, tmux logging and screen recorders save)")
+    if env.get("SSH_TTY"):
+        return ClipboardError(
+            "no clipboard: this SSH session has neither DISPLAY nor WAYLAND_DISPLAY, and "
+            "safesm never sends a value through the terminal unless asked.",
+            f"Use `ssh -X`, or {osc52}, {instead}")
     return ClipboardError(
         "no clipboard: neither DISPLAY nor WAYLAND_DISPLAY is set.",
-        f"Run it in a desktop session, use --osc52 in a terminal that supports it, {instead}",
+        f"Run it in a desktop session, {osc52}, {instead}",
     )
 
 
 # --- backends (I/O) --------------------------------------------------------------------
+
+
+def _output(argv: tuple[str, ...]) -> bytes | None:
+    """What a helper printed, or None when it could not run or failed."""
+    try:
+        proc = subprocess.run(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                              stderr=subprocess.DEVNULL, timeout=HELPER_TIMEOUT, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return proc.stdout if proc.returncode == 0 else None
 
 
 class HelperBackend:
@@ -103,21 +135,23 @@ class HelperBackend:
 
     def paste(self) -> bytes | None:
         """The clipboard's text, or None when it is empty or unreadable."""
-        try:
-            proc = subprocess.run(self.helper.paste, stdin=subprocess.DEVNULL,
-                                  stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                                  timeout=HELPER_TIMEOUT, check=False)
-        except (OSError, subprocess.TimeoutExpired):
-            return None
-        if proc.returncode != 0:
-            return None
-        return proc.stdout or None
+        return _output(self.helper.paste) or None
+
+    def types(self) -> tuple[str, ...] | None:
+        """The types (X11 targets, Wayland MIME types) the clipboard's owner offers; None
+        when this helper cannot list them or the listing failed."""
+        listed = _output(self.helper.types) if self.helper.types else None
+        return None if listed is None else tuple(listed.decode("utf-8", "replace").split("\n"))
 
     def clear(self) -> None:
+        """Empty the clipboard, and check: `wl-copy --clear` exits 0 yet changes nothing
+        where the compositor takes a selection only from the focused client (weston);
+        then an empty copy replaces the value, as for xclip, which has no clear."""
         if self.helper.clear:
             _run_helper(list(self.helper.clear), None, self.name)
-        else:
-            self.copy(b"")
+            if self.paste() is None:
+                return
+        self.copy(b"")
 
 
 class PyperclipBackend:
@@ -151,6 +185,10 @@ class PyperclipBackend:
         if not isinstance(text, str) or not text:
             return None
         return text.encode("utf-8")
+
+    def types(self) -> tuple[str, ...] | None:
+        """pbpaste, clip.exe and pyperclip cannot list types: unknown."""
+        return None
 
     def clear(self) -> None:
         self._functions()[0]("")

@@ -33,10 +33,11 @@ import struct
 import sys
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import IO, Any
 
-from .backends import backend
-from .state import State, read_line
+from .backends import Backend, backend, marked_secret
+from .state import State, read_line, was_copied
 from .terminal import osc52_sequence, session_alive, write_to_terminal
 
 WORD_TIMEOUT = 30.0  # the clearer waits this long for the CLI to report the copy
@@ -64,7 +65,7 @@ def _wake_on_sigterm() -> int:
 def _locked(path: str) -> Iterator[None]:
     import fcntl
 
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)  # a planted link: ELOOP
     deadline = time.monotonic() + LOCK_TIMEOUT
     try:
         while True:
@@ -157,15 +158,28 @@ def _await_word(stdin: IO[bytes]) -> str:
 
 
 def _prepare_local(orders: dict[str, Any], inherited: State | None) -> State:
-    """Our hash, the predecessor's hashes, and what the clipboard held before safesm."""
+    """Our hash, the predecessor's hashes, and what to put back: what the clipboard held
+    before safesm, unless that is a secret (then the clipboard is cleared instead)."""
     state = State([(bytes.fromhex(orders["salt"]), bytes.fromhex(orders["digest"]))])
-    before = backend(orders["backend"]).paste()
+    clip = backend(orders["backend"])
+    before = clip.paste()
     if inherited:
         state.hashes += inherited.hashes
         if inherited.holds(before):  # still the previous secret: keep the older target
-            before = inherited.restore
-    state.restore = before
+            state.restore = inherited.restore  # (which that clearer already checked)
+            return state
+    state.restore = before if _restorable(clip, before, orders.get("record")) else None
     return state
+
+
+def _restorable(clip: Backend, before: bytes | None, record: str | None) -> bool:
+    """Put back only what is known not to be a secret: never another password manager's
+    entry (marked with a hint type), never a value safesm copied, and nothing whose types
+    cannot be listed (xsel, pbpaste, clip.exe), since the mark could not be seen."""
+    if before is None or (record and was_copied(Path(record), before)):
+        return False
+    types = clip.types()
+    return types is not None and not marked_secret(types)
 
 
 def _finish_local(orders: dict[str, Any], state: State) -> None:

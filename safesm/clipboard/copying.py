@@ -19,7 +19,14 @@ from typing import Any
 from ..errors import ClipboardError, InvalidValueError
 from ..values import SecretValue
 from .backends import backend
-from .state import clearer_key, read_line, salted_digest, state_dir
+from .state import (
+    clearer_key,
+    read_line,
+    record_dir,
+    remember_copied,
+    salted_digest,
+    state_dir,
+)
 from .targets import Osc52, Target
 from .terminal import osc52_sequence, write_to_terminal
 
@@ -47,6 +54,8 @@ def copy(value: SecretValue, target: Target, timeout: int) -> None:
             "safesm cannot clear the clipboard later on native Windows yet; nothing was copied.",
             "Use WSL, pipe the value, or pass --clip-timeout 0 and clear it yourself.",
         )
+    if not isinstance(target, Osc52):
+        _remember(data)  # so that no later clearer puts this value back
     handle = start_clearer(_orders(target, data, timeout)) if timeout > 0 else None
     try:
         if isinstance(target, Osc52):
@@ -63,6 +72,15 @@ def copy(value: SecretValue, target: Target, timeout: int) -> None:
         handle.confirm()
 
 
+def _remember(data: bytes) -> None:
+    """Record a keyed hash of the value (never the value) where clearers look before they
+    restore; best effort: without a record the clearer still restores only checked text."""
+    where = record_dir(os.environ)
+    if where is not None:
+        with contextlib.suppress(OSError):
+            remember_copied(where, data)
+
+
 def _orders(target: Target, data: bytes, timeout: int) -> dict[str, Any]:
     """What the clearer needs to know: a salted hash of the value, never the value."""
     where = str(state_dir(os.environ))
@@ -70,9 +88,11 @@ def _orders(target: Target, data: bytes, timeout: int) -> dict[str, Any]:
         return {"mode": "osc52", "timeout": timeout, "tty": target.tty, "tmux": target.tmux,
                 "sid": os.getsid(0), "dir": where, "key": clearer_key("osc52", target.tty)}
     salt = os.urandom(32)
+    record = record_dir(os.environ)
     return {"mode": "local", "timeout": timeout, "backend": target.backend,
             "salt": salt.hex(), "digest": salted_digest(salt, data).hex(), "dir": where,
-            "key": clearer_key(target.backend, target.where)}
+            "key": clearer_key(target.backend, target.where),
+            "record": None if record is None else str(record)}
 
 
 class Handle:

@@ -28,7 +28,8 @@ Target = Local | Osc52
 
 
 def choose_target(osc52: bool, name: str, env: Mapping[str, str] | None = None) -> Target:
-    """Where a copy goes; raises exit 9 before any network call when nowhere works."""
+    """Where a copy goes: OSC 52 only when asked (--osc52), else a local clipboard; raises
+    exit 9 before any network call when there is none."""
     env = os.environ if env is None else env
     if osc52:
         return Osc52(terminal_path(), bool(env.get("TMUX")))
@@ -37,9 +38,7 @@ def choose_target(osc52: bool, name: str, env: Mapping[str, str] | None = None) 
     if found:
         where = env.get(HELPERS[found].display_var, "") if found in HELPERS else ""
         return Local(found, where)
-    if env.get("SSH_TTY"):
-        return Osc52(terminal_path(), bool(env.get("TMUX")))
-    raise no_clipboard(env, name)
+    raise no_clipboard(env, name)  # never OSC 52 unasked: terminal streams get recorded
 
 
 def notice_text(label: str, timeout: int, osc52: bool = False) -> str:

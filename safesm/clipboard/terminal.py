@@ -1,4 +1,6 @@
-"""OSC 52: the terminal's clipboard, for sessions without a local one (e.g. over SSH).
+"""OSC 52: the terminal's clipboard, for sessions without a local one (e.g. over SSH),
+used only when asked for with --osc52: the value travels in the terminal stream, which
+`script`, tmux logging and screen recorders save.
 
 The escape goes straight to the controlling terminal's device, never to stdout, so a
 pipe or `$(...)` never sees the value. safesm cannot read a remote clipboard: the

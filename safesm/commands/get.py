@@ -4,17 +4,12 @@ from __future__ import annotations
 
 import click
 
+from .. import values
 from ..errors import UsageError
 from ..runtime import Runtime
-from ..values import SecretValue
-from ._common import command, names_argument, pass_runtime
+from ._common import command, names_argument, pass_runtime, validated, write_value
 
-
-def write_value(rt: Runtime, value: SecretValue) -> None:
-    """The exact bytes, no newline added: `$(safesm get x)` and pipes see the value."""
-    out = rt.env.stdout_bytes()
-    out.write(value.reveal())
-    out.flush()
+VERSION_ID_FORM = "a version id (32 to 64 characters, as `safesm versions NAME` lists them)"
 
 
 def _check_many(rt: Runtime, count: int, version: bool, clip: bool, to_terminal: bool) -> None:
@@ -28,15 +23,17 @@ def _check_many(rt: Runtime, count: int, version: bool, clip: bool, to_terminal:
 @command()
 @names_argument
 @click.option("--field", metavar="KEY", help="Output one key of a JSON secret.")
-@click.option("--version-id", metavar="ID", help="Read this version instead of AWSCURRENT.")
-@click.option("--version-stage", metavar="STAGE", help="Read the version with this stage label.")
+@click.option("--version-id", metavar="ID", help="Read this version instead of AWSCURRENT.",
+              callback=validated(values.is_version_id, VERSION_ID_FORM))
+@click.option("--version-stage", metavar="STAGE", help="Read the version with this stage label.",
+              callback=validated(values.is_stage_label, "a stage label (1 to 256 characters)"))
 @click.option("--print", "to_terminal", is_flag=True,
               help="Write the value to stdout even when stdout is a terminal.")
 @click.option("--clip", "to_clipboard", is_flag=True,
               help="Copy the value to the clipboard even when stdout is not a terminal.")
 @click.option("--osc52", is_flag=True,
-              help="Copy through the terminal with the OSC 52 escape (e.g. over SSH); "
-                   "implies --clip.")
+              help="Copy through the terminal with the OSC 52 escape (e.g. over SSH; the "
+                   "terminal stream may be recorded); implies --clip. Never automatic.")
 @click.option("--clip-timeout", type=click.IntRange(min=0), metavar="SECONDS",
               help="Restore the clipboard after SECONDS (default 45, SAFESM_CLIP_TIME, "
                    "config clip_timeout); 0 never clears.")
@@ -61,12 +58,14 @@ def get(rt: Runtime, names: tuple[str, ...], field: str | None, version_id: str 
     if len(names) > 1:
         _check_many(rt, len(names), bool(version_id or version_stage), clip, to_terminal)
         hardening.protect_process()
-        return write_value(rt, read.read_many_json(rt.store(), names, field))
+        return write_value(rt, read.read_many_json(rt.store(), names, field), "the values")
     if clip or (rt.env.stdout_isatty and not to_terminal):
         timeout = rt.settings.clip_timeout if clip_timeout is None else clip_timeout
         return _to_clipboard(rt, names[0], field, version_id, version_stage, osc52, timeout)
     hardening.protect_process()
-    write_value(rt, read.read_one(rt.store(), names[0], field, version_id, version_stage))
+    label = f"the {field} field of {names[0]}" if field else f"the value of {names[0]}"
+    write_value(rt, read.read_one(rt.store(), names[0], field, version_id, version_stage),
+                label)
 
 
 def _to_clipboard(rt: Runtime, name: str, field: str | None, version_id: str | None,

@@ -17,13 +17,13 @@ from typing import Any
 
 import click
 
-from .. import hardening
+from .. import hardening, render
 from ..errors import ConflictError, FindingsError, UsageError
 from ..history import SHELLS
 from ..history.formats import detect_shell
 from ..history.scan import Finding, digest, scan, scrub
 from ..runtime import Runtime
-from ._common import confirm_or_refuse, echo, group, pass_runtime
+from ._common import change_json_option, confirm_or_refuse, echo, group, pass_runtime, report_change
 
 NOT_SAVED_YET = ("A shell that is still open may not have saved its latest commands yet "
                  "(bash and zsh write them when they exit, unless told otherwise).")
@@ -123,11 +123,13 @@ def _finding_line(path: Path, finding: Finding) -> str:
     return f"{path}:{finding.line}: [{finding.shell}] {','.join(finding.rules)}: {finding.command}"
 
 
-def _report(rt: Runtime, scanned: list[Scanned]) -> None:
-    """Findings on stdout, one per line; the summary and advice on stderr."""
+def _report(rt: Runtime, scanned: list[Scanned], to_stderr: bool = False) -> None:
+    """Findings on stdout (on stderr when stdout carries JSON), one per line; the summary
+    and advice on stderr."""
     findings = [(s.target.path, f) for s in scanned for f in s.findings]
     for path, finding in findings:
-        echo(rt, _finding_line(path, finding))
+        line = _finding_line(path, finding)
+        rt.env.say(line) if to_stderr else echo(rt, line)
     files = sum(1 for s in scanned if s.findings)
     rt.notice(f"safesm: {_entries(len(findings))} with secrets in {files} "
               f"file{'s' * (files != 1)}.")
@@ -232,9 +234,10 @@ def _confirm(rt: Runtime, count: int, mask: bool, yes: bool) -> None:
 @click.option("--mask", is_flag=True,
               help="Keep the commands, with the secrets replaced by ****.")
 @click.option("-y", "--yes", is_flag=True, help="Do not ask for confirmation (scripts).")
+@change_json_option
 @pass_runtime
 def scrub_cmd(rt: Runtime, files: tuple[str, ...], shell: str | None, mask: bool,
-              yes: bool) -> None:
+              yes: bool, as_json: bool) -> None:
     """Remove history entries that carry a secret (or mask the secret with --mask).
 
     Shows what will change (masked) and asks; scripts pass --yes. Each file is
@@ -243,16 +246,17 @@ def scrub_cmd(rt: Runtime, files: tuple[str, ...], shell: str | None, mask: bool
     """
     scanned = [s for s in _scan(_targets(files, shell)) if s.findings]
     if not scanned:
-        rt.notice("safesm: no secrets found in shell history; nothing to scrub.\n"
-                  + NOT_SAVED_YET)
+        report_change(rt, as_json, "safesm: no secrets found in shell history; nothing to "
+                      "scrub.\n" + NOT_SAVED_YET, None, "history-scrub", False, files=[])
         return
     for item in scanned:
         if not stat.S_ISREG(os.stat(item.target.real).st_mode):
             raise UsageError(f"{item.target.path} is not a regular file; nothing was changed.")
-    _report(rt, scanned)
+    _report(rt, scanned, to_stderr=as_json)
     _confirm(rt, sum(len(s.findings) for s in scanned), mask, yes)
     failed: list[ConflictError] = []
     done: list[str] = []
+    rewritten: list[dict[str, Any]] = []
     for item in scanned:
         try:
             _rewrite(item, scrub(item.data, item.findings, mask))
@@ -260,10 +264,15 @@ def scrub_cmd(rt: Runtime, files: tuple[str, ...], shell: str | None, mask: bool
             failed.append(err)
             continue
         done.append(item.target.shell)
+        rewritten.append({"path": str(item.target.path), "shell": item.target.shell,
+                          "entries": len(item.findings)})
         entries = _entries(len(item.findings))
         rt.env.say(f"Masked the secrets of {entries} in {item.target.path}." if mask
                    else f"Removed {entries} from {item.target.path}.")
     for shell_name in dict.fromkeys(done):
         rt.env.say(RELOAD[shell_name])
+    if as_json:
+        echo(rt, render.change(None, "history-scrub", bool(rewritten), masked=mask,
+                               files=rewritten))
     if failed:
         raise ConflictError(" ".join(e.message for e in failed), failed[0].hint)

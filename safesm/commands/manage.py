@@ -2,24 +2,46 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import click
 
 from .. import namecache, render
 from ..errors import NotConfirmed
+from ..models import SecretSummary
 from ..runtime import Runtime
-from ._common import command, echo, json_option, name_argument, pass_runtime
+from ._common import (
+    change_json_option,
+    command,
+    deleted_name_argument,
+    echo,
+    json_option,
+    name_argument,
+    pass_runtime,
+    report_change,
+)
 
 
 @command("list")
 @click.option("--prefix", metavar="P", help="Only names that start with P.")
 @click.option("--include-deleted", is_flag=True, help="Include secrets scheduled for deletion.")
+@click.option("--replication", "with_replicas", is_flag=True,
+              help="Also show each secret's replicas and their status (one DescribeSecret "
+                   "per secret).")
 @json_option()
 @pass_runtime
-def list_cmd(rt: Runtime, prefix: str | None, include_deleted: bool, as_json: bool) -> None:
+def list_cmd(rt: Runtime, prefix: str | None, include_deleted: bool, with_replicas: bool,
+             as_json: bool) -> None:
     """List secret names with when they changed, rotation and deletion (never values)."""
-    secrets = rt.store().list_secrets(prefix, include_deleted)
-    namecache.replace_all(rt.settings, [s.name for s in secrets], prefix)
-    echo(rt, render.to_json(secrets) if as_json else render.secret_list(secrets))
+    store = rt.store()
+    secrets: Sequence[SecretSummary] = store.list_secrets(prefix, include_deleted)
+    namecache.replace_all(rt.settings, [s.name for s in secrets if not s.deleted_date], prefix,
+                          [s.name for s in secrets if s.deleted_date] if include_deleted else None)
+    if with_replicas:
+        from ..ops.replication import describe_all
+
+        secrets = describe_all(store, secrets)
+    echo(rt, render.to_json(secrets) if as_json else render.secret_list(secrets, with_replicas))
 
 
 @command()
@@ -28,17 +50,18 @@ def list_cmd(rt: Runtime, prefix: str | None, include_deleted: bool, as_json: bo
 @pass_runtime
 def describe(rt: Runtime, name: str, as_json: bool) -> None:
     """Show a secret's metadata: versions, KMS key, rotation, replication, tags."""
+    from ..ops.manage import describe as describe_op
     from ..ops.policy import describe_notes
 
     store = rt.store()
-    info = store.describe(name)
+    info = describe_op(store, name)
     notes = describe_notes(store, info)
     if as_json:
         echo(rt, render.to_json({**render.fields(info), "notes": notes}))
         return
     echo(rt, render.describe(info))
     for note in notes:
-        echo(rt, f"Note: {note}")
+        echo(rt, render.printable(f"Note: {note}"))
 
 
 @command()
@@ -69,29 +92,41 @@ def _confirm_delete(rt: Runtime, name: str) -> None:
 @click.option("--force-without-recovery", is_flag=True,
               help="Delete at once, with no way to restore.")
 @click.option("-y", "--yes", is_flag=True, help="Do not ask for confirmation (scripts).")
+@change_json_option
 @pass_runtime
-def delete(rt: Runtime, name: str, days: int, force_without_recovery: bool, yes: bool) -> None:
+def delete(rt: Runtime, name: str, days: int, force_without_recovery: bool, yes: bool,
+           as_json: bool) -> None:
     """Schedule secret NAME for deletion (or delete it at once)."""
     from ..ops import manage
 
     store = rt.store()
-    manage.deletable(store, name, force_without_recovery)
+    info = manage.deletable(store, name, force_without_recovery)
     if not yes:
         _confirm_delete(rt, name)
     when = manage.delete(store, name, days, force_without_recovery)
-    namecache.update(rt.settings, remove=[name])
     if force_without_recovery:
-        rt.notice(f"Deleted {name} permanently.")
+        namecache.update(rt.settings, remove=[name])
+        notice = f"Deleted {name} permanently."
     else:
-        rt.notice(f"Scheduled {name} for deletion on {render.when(when)}; undo with "
+        namecache.mark_deleted(rt.settings, [name])
+        notice = (f"Scheduled {name} for deletion on {render.when(when)}; undo with "
                   f"`safesm restore {name}`.")
+    report_change(rt, as_json, notice, info.name, "delete", arn=info.arn, deletion_date=when,
+                  recovery_window_days=None if force_without_recovery else days,
+                  permanent=force_without_recovery)
 
 
 @command()
-@name_argument
+@deleted_name_argument
+@change_json_option
 @pass_runtime
-def restore(rt: Runtime, name: str) -> None:
+def restore(rt: Runtime, name: str, as_json: bool) -> None:
     """Cancel the scheduled deletion of secret NAME."""
-    rt.store().restore(name)
-    namecache.update(rt.settings, add=[name])
-    rt.notice(f"Restored {name}.")
+    from ..ops import manage
+
+    changed = manage.restore(rt.store(), name)
+    if changed:
+        namecache.mark_restored(rt.settings, [name])
+    notice = (f"Restored {name}." if changed
+              else f"Nothing changed: {name} is not scheduled for deletion.")
+    report_change(rt, as_json, notice, name, "restore", changed)

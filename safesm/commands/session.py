@@ -16,7 +16,7 @@ import click
 from .. import render
 from ..config import Settings
 from ..runtime import Runtime
-from ._common import echo, group, pass_runtime
+from ._common import change_json_option, echo, group, pass_runtime, report_change
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -50,8 +50,9 @@ def session() -> None:
 @session.command()
 @_profile_option("Role profile to log in with (default: --profile before the command, "
                  "AWS_PROFILE, default).")
+@change_json_option
 @pass_runtime
-def login(rt: Runtime, profile: str | None) -> None:
+def login(rt: Runtime, profile: str | None, as_json: bool) -> None:
     """Ask for the MFA code now and keep the role session in the keyring."""
     from ..aws import credcache
 
@@ -59,8 +60,10 @@ def login(rt: Runtime, profile: str | None) -> None:
     cached = _on_session(rt, settings, lambda s: credcache.login(s, rt.notifier))
     now = credcache.now_utc()
     for item in cached:
-        rt.notice(f"Session for profile {item.profile} cached in the keyring; "
-                         f"{item.minutes_left(now)} min left.")
+        report_change(rt, as_json, f"Session for profile {item.profile} cached in the "
+                      f"keyring; {item.minutes_left(now)} min left.", item.profile,
+                      "session-login", role=item.role, expires=item.expires,
+                      minutes_left=item.minutes_left(now))
 
 
 @session.command()
@@ -76,8 +79,8 @@ def status(rt: Runtime, as_json: bool) -> None:
         echo(rt, render.to_json([{"profile": c.profile, "role": c.role, "expires": c.expires,
                                     "minutes_left": c.minutes_left(now)} for c in cached]))
     elif cached:
-        echo(rt, render.table(("PROFILE", "ROLE", "EXPIRES", "LEFT"), [
-            (c.profile, c.role or "-", render.when(c.expires.astimezone()),
+        echo(rt, render.table(("PROFILE", "ROLE", "EXPIRES (UTC)", "LEFT"), [
+            (c.profile, c.role or "-", render.when(c.expires, zone=False),
              f"{c.minutes_left(now)} min") for c in cached]))
     else:
         rt.notice("No cached sessions.")
@@ -87,8 +90,9 @@ def status(rt: Runtime, as_json: bool) -> None:
 @_profile_option("Profile whose session to forget (default: --profile before the command, "
                  "AWS_PROFILE, default).")
 @click.option("--all", "all_", is_flag=True, help="Forget every cached session.")
+@change_json_option
 @pass_runtime
-def clear(rt: Runtime, profile: str | None, all_: bool) -> None:
+def clear(rt: Runtime, profile: str | None, all_: bool, as_json: bool) -> None:
     """Forget a cached session, so that the next run asks for the MFA code again."""
     from ..aws import credcache
 
@@ -99,7 +103,7 @@ def clear(rt: Runtime, profile: str | None, all_: bool) -> None:
     settings = _with_profile(rt.settings, profile)
     cleared = _on_session(rt, settings, lambda s: credcache.clear(
         s, None if all_ else [credcache.selected_profile(s)], rt.notifier))
-    if cleared:
-        rt.notice(f"Cleared the cached session of {', '.join(cleared)}.")
-    else:
-        rt.notice("No cached session to clear.")
+    notice = (f"Cleared the cached session of {', '.join(cleared)}." if cleared
+              else "No cached session to clear.")
+    report_change(rt, as_json, notice, None, "session-clear", bool(cleared),
+                  profiles=list(cleared))

@@ -10,14 +10,24 @@ command to show, findings at or above it are raised.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .. import arns, policy_lint
 from ..errors import FindingsError, PolicyError, SafesmError, UsageError
 from ..models import SecretInfo
-from ..policy import AllowLists, allow_lists, change, default_policy, dumps, with_lists
+from ..policy import (
+    AllowLists,
+    allow_lists,
+    allow_only,
+    allow_only_policy,
+    as_list,
+    change,
+    default_policy,
+    dumps,
+    with_lists,
+)
 
 if TYPE_CHECKING:
     from ..aws.store import SecretStore
@@ -89,20 +99,9 @@ def plan_default(store: SecretStore, extra: AllowLists, kms_key: str | None = No
     return Plan(text, lists, tuple(warnings))
 
 
-def attach_default(store: SecretStore, name: str, plan: Plan) -> None:
-    """Attach the planned policy to the secret just created; on failure say so plainly."""
-    try:
-        store.put_policy(name, plan.text, validated=True)
-    except SafesmError as err:
-        raise type(err)(
-            f"created secret {name!r}, but could not attach its default policy: {err.message}",
-            "Until it is attached, anyone your IAM policies allow can read and change it. "
-            f"Attach it with `safesm policy apply {name} --default`, or remove the secret "
-            f"with `safesm delete {name} --force-without-recovery --yes`.") from None
-
-
 def lint_context(info: SecretInfo) -> policy_lint.Context:
-    return policy_lint.Context(arns.account_of(info.arn), info.kms_key_id)
+    return policy_lint.Context(arns.account_of(info.arn), info.kms_key_id, info.arn,
+                               rotation=info.rotation_enabled)
 
 
 def current(store: SecretStore, name: str) -> tuple[SecretInfo, dict[str, Any] | None]:
@@ -135,44 +134,109 @@ class Edit:
     """What grant/revoke did."""
 
     changed: bool
-    lists: AllowLists | None  # None: there was no policy to revoke from
-    from_default: bool = False  # the secret had no policy: safesm's default was the start
+    lists: AllowLists | None  # the lists after the edit; None: no policy to revoke from
+    kind: str = "lists"  # "lists": safesm's deny lists; "allow": allow-only statements
+    was_empty: bool = False  # the secret had no resource policy before
     warnings: tuple[policy_lint.Finding, ...] = ()
 
 
-def _start(store: SecretStore, name: str, doc: dict[str, Any] | None,
-           extra: AllowLists) -> tuple[AllowLists, dict[str, Any]]:
-    if doc is None:
-        return plan_default(store, extra).lists, {}
-    found = allow_lists(doc)
-    if found is None:
+Confirm = Callable[[list[str]], None]  # shown who loses access; raises NotConfirmed on "no"
+
+
+def _changed(lists: AllowLists, targets: Sequence[str], read: bool, write_: bool,
+             add: bool) -> AllowLists:
+    for principal in targets:
+        lists = change(lists, principal, read, write_, add)
+    return lists
+
+
+def edit(store: SecretStore, name: str, targets: Sequence[str], read: bool, write_: bool,
+         add: bool, extra: AllowLists, start_from_default: bool = False,
+         confirm: Confirm | None = None) -> Edit:
+    """grant (add=True) / revoke: a no-op writes nothing.
+
+    safesm's deny lists are edited in place. A secret without a policy (or with the
+    allow-only one an earlier grant added) only gets Allow statements: a grant must not
+    cut off whoever reads it through IAM today. `start_from_default` starts from safesm's
+    default instead, once `confirm` has been shown who loses access.
+    """
+    info, doc = current(store, name)
+    if doc is None and not add:
+        return Edit(False, None)
+    if start_from_default:
+        return _from_default(store, info, doc, extra, confirm,
+                             lambda base: _changed(base, targets, read, write_, True))
+    grants = allow_only(doc)
+    if grants is not None:
+        return _edit_allows(store, info, doc is None, grants,
+                            _changed(grants, targets, read, write_, add))
+    lists = allow_lists(doc or {})
+    if lists is None:
         raise UsageError(f"the policy on {name!r} is not in safesm's form (no reader and "
                          "writer allow-lists); nothing was changed.",
                          f"Edit it with `safesm policy show {name} --json` and "
                          f"`safesm policy apply {name} --file FILE`.")
-    return found, doc
+    return _edit_lists(store, info, doc or {}, lists, _changed(lists, targets, read, write_, add))
 
 
-def edit(store: SecretStore, name: str, targets: Sequence[str], read: bool, write_: bool,
-         add: bool, extra: AllowLists) -> Edit:
-    """grant (add=True) / revoke: edit the allow-lists; a no-op writes nothing."""
-    info, doc = current(store, name)
-    if doc is None and not add:
-        return Edit(False, None)
-    lists, doc = _start(store, name, doc, extra)
-    new = lists
-    for principal in targets:
-        new = change(new, principal, read, write_, add)
+def _edit_lists(store: SecretStore, info: SecretInfo, doc: dict[str, Any], lists: AllowLists,
+                new: AllowLists) -> Edit:
     if not new.readers or not new.writers:
         which = "reader" if not new.readers else "writer"
-        raise UsageError(f"that would leave {name!r} with no {which}, so nobody could "
+        raise UsageError(f"that would leave {info.name!r} with no {which}, so nobody could "
                          f"{'read' if which == 'reader' else 'write'} it; nothing was changed.",
                          "Grant someone else first, or write the policy you want with "
                          "`safesm policy apply`.")
-    if new == lists and doc:
+    if new == lists:
         return Edit(False, new)
     warnings = write(store, info, with_lists(doc, new, arns.account_of(info.arn)))
-    return Edit(True, new, from_default=not doc, warnings=tuple(warnings))
+    return Edit(True, new, warnings=tuple(warnings))
+
+
+def _edit_allows(store: SecretStore, info: SecretInfo, was_empty: bool, grants: AllowLists,
+                 new: AllowLists) -> Edit:
+    """Add or remove Allow statements; the last one gone, the policy goes too."""
+    if new == grants:
+        return Edit(False, new, "allow", was_empty)
+    doc = allow_only_policy(new)
+    if doc is None:
+        store.delete_policy(info.name)
+        return Edit(True, new, "allow")
+    return Edit(True, new, "allow", was_empty, tuple(write(store, info, doc)))
+
+
+def _from_default(store: SecretStore, info: SecretInfo, doc: dict[str, Any] | None,
+                  extra: AllowLists, confirm: Confirm | None,
+                  granted: Callable[[AllowLists], AllowLists]) -> Edit:
+    if doc is not None:
+        raise UsageError(f"{info.name} already has a resource policy; --start-from-default is "
+                         "only for a secret without one. Nothing was changed.",
+                         f"Grant without it, or replace the policy with `safesm policy apply "
+                         f"{info.name} --default`.")
+    new = granted(plan_default(store, extra).lists)
+    if confirm is not None:
+        confirm(losses(info.name, None, new))
+    warnings = write(store, info, with_lists({}, new, arns.account_of(info.arn)))
+    return Edit(True, new, was_empty=True, warnings=tuple(warnings))
+
+
+def losses(name: str, doc: dict[str, Any] | None, new: AllowLists) -> list[str]:
+    """Who loses access when `doc` gives way to safesm's default with `new`, in plain
+    words; empty when nobody does."""
+    lists = allow_lists(doc) if doc is not None else None
+    if lists is not None:  # safesm's lists already: only those dropped lose access
+        lost = [(who, verb) for verb, old, now in (("read", lists.readers, new.readers),
+                                                   ("write", lists.writers, new.writers))
+                for who in old if who not in now]
+        return [f"{who} would no longer be allowed to {verb} {name}." for who, verb in lost]
+    before = (f"{name} has no resource policy: today anyone your account's IAM policies "
+              "allow can read and change it." if doc is None else
+              f"{name}'s policy is not in safesm's form; its "
+              f"{len(as_list(doc.get('Statement')))} statement(s) will be replaced.")
+    return [before,
+            f"With safesm's default only {', '.join(new.readers)} can read it, and only "
+            f"{', '.join(new.writers)} can write it: every other user, role and application "
+            "loses that access, even where its own IAM policy allows it."]
 
 
 def apply_text(store: SecretStore, name: str, text: str,
@@ -184,9 +248,15 @@ def apply_text(store: SecretStore, name: str, text: str,
     return warnings
 
 
-def apply_default(store: SecretStore, name: str, extra: AllowLists) -> Plan:
-    info = store.describe(name)
+def apply_default(store: SecretStore, name: str, extra: AllowLists,
+                  confirm: Confirm | None = None) -> Plan:
+    """Replace NAME's policy with safesm's default; `confirm` is first shown who loses
+    access, if anyone does (a secret created outside safesm: everyone IAM lets in)."""
+    info, doc = current(store, name)
     plan = plan_default(store, extra, info.kms_key_id)
+    lost = losses(info.name, doc, plan.lists)
+    if lost and confirm is not None:
+        confirm(lost)
     store.put_policy(info.name, plan.text, validated=True)
     return plan
 

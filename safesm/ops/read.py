@@ -6,7 +6,7 @@ import json
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from ..errors import InvalidValueError
+from ..errors import InvalidValueError, NotFoundError
 from ..values import SecretValue, extract_field
 
 if TYPE_CHECKING:
@@ -15,8 +15,25 @@ if TYPE_CHECKING:
 
 def read_one(store: SecretStore, name: str, field: str | None = None,
              version_id: str | None = None, stage: str | None = None) -> SecretValue:
-    value = store.get_value(name, version_id, stage)
+    try:
+        value = store.get_value(name, version_id, stage)
+    except NotFoundError:
+        if version_id or stage:
+            _missing_version(store, name, bool(version_id))
+        raise
     return store.redactor.remember(extract_field(value, field)) if field else value
+
+
+def _missing_version(store: SecretStore, name: str, by_id: bool) -> None:
+    """The secret is there but not the version asked for: say which (by the option, never
+    the text given) and where the versions are listed. Returns if the secret is missing."""
+    info = store.find(name)
+    if info is None:
+        return
+    which = ("no version with the id given to --version-id" if by_id
+             else "no version with the stage label given to --version-stage")
+    raise NotFoundError(f"secret {info.name!r} has {which}.",
+                        f"List its versions and stage labels with `safesm versions {info.name}`.")
 
 
 def read_many_json(store: SecretStore, names: Sequence[str], field: str | None) -> SecretValue:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 from .conftest import names
 
@@ -14,7 +15,8 @@ def test_list_shows_names_and_all_pages_never_values(run, sm, canary):
     r = run("list")
     assert r.exit_code == 0
     lines = r.stdout.splitlines()
-    assert lines[0].split() == ["NAME", "LAST", "CHANGED", "ROTATION", "DELETION"]
+    assert lines[0].split() == ["NAME", "LAST", "CHANGED", "(UTC)", "ROTATION", "NEXT",
+                                "ROTATION", "(UTC)", "DELETION", "(UTC)"]
     assert len(lines) == 107
     assert canary not in r.stdout + r.stderr
 
@@ -108,3 +110,29 @@ def test_delete_missing(run, sm):
 def test_quiet_suppresses_notices(run, sm):
     r = run("-q", "put", "q", input=b"v")
     assert r.exit_code == 0 and r.stderr == ""
+
+
+# text from the service is shown, never obeyed (issue 18) ----------------------------------
+
+HOSTILE = "evil\x1b]0;owned\x07\x1b[2J\r\u202eman\x9b31m"
+
+
+def test_list_and_describe_escape_control_characters(run, sm):
+    """A hostile endpoint (or a careless writer) can store names, descriptions and tags that
+    hold terminal escapes; every table and `describe` show them escaped."""
+    sm.create_secret(Name=HOSTILE, SecretString="v")
+    sm.create_secret(Name="plain", SecretString="v", Description=f"desc{HOSTILE}",
+                     Tags=[{"Key": f"k{HOSTILE}", "Value": f"v{HOSTILE}"}])
+    listed = run("list")
+    described = run("describe", "plain")
+    assert listed.exit_code == 0 and described.exit_code == 0
+    escaped = "evil\\x1b]0;owned\\x07\\x1b[2J\\x0d\\u202eman\\x9b31m"
+    for out in (listed.stdout, described.stdout):
+        assert not any(c in out for c in "\x1b\x07\r\u202e\x9b")
+    assert escaped in listed.stdout
+    assert re.search(r"Description: +desc" + re.escape(escaped), described.stdout)
+    assert f"k{escaped}=v{escaped}" in described.stdout
+    # --json keeps the exact text (JSON-escaped)
+    assert HOSTILE in [s["name"] for s in json.loads(run("list", "--json").stdout)]
+    assert json.loads(run("describe", "plain", "--json").stdout)["description"] == \
+        f"desc{HOSTILE}"

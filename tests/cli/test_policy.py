@@ -200,18 +200,28 @@ def test_user_with_a_path_is_the_creator(run, sm, iam_user):
     assert json.loads(run("policy", "show", "a", "--json").stdout)["readers"] == [arn]
 
 
-def test_policy_that_cannot_be_attached_after_create_is_reported(run, sm, iam_user):
+def test_policy_that_cannot_be_attached_leaves_an_empty_secret_and_says_so(run, sm, iam_user,
+                                                                            canary):
+    """The value is written only after the policy is attached (issue 18.5): a refused
+    PutResourcePolicy leaves an empty secret, no value, and a message saying how to finish."""
     iam_user("bob", ["secretsmanager:PutResourcePolicy"])
-    r = run("put", "a", input=b"v")
+    r = run("put", "a", input=canary)
     assert r.exit_code == 4
-    assert "created secret 'a', but could not attach its default policy" in r.stderr
-    assert "anyone your IAM policies allow can read and change it" in r.stderr
-    assert r.stderr.index("Created a (version") < r.stderr.index("safesm: error:")
+    assert "created secret 'a' without a value, but could not attach its default policy" \
+        in r.stderr
+    assert "No value was stored" in r.stderr
+    assert "`safesm policy apply a --default --yes`, then `safesm put a`" in r.stderr
+    assert "safesm delete a --force-without-recovery --yes" in r.stderr
+    assert "Created" not in r.stderr and canary not in r.stderr + r.stdout
     iam_user.off()
     assert names(sm) == ["a"] and policy_of(sm, "a") is None
-    # the fix it names works once the permission is there
-    assert run("policy", "apply", "a", "--default").exit_code == 0
+    assert sm.list_secret_version_ids(SecretId="a")["Versions"] == []  # no value anywhere
+    # the way it names works once the permission is there
+    assert run("policy", "apply", "a", "--default", "--yes").exit_code == 0
     assert lists_of(sm, "a") == ([CREATOR], [CREATOR])
+    r = run("put", "a", input=canary)  # an empty secret has nothing to overwrite: no --force
+    assert r.exit_code == 0, r.stderr
+    assert sm.get_secret_value(SecretId="a")["SecretString"] == canary
 
 
 def test_no_permission_to_validate_writes_nothing(run, sm, iam_user):
@@ -268,11 +278,12 @@ def test_bad_grants_and_revokes_change_nothing(run, sm, args, code, says):
     assert policy_of(sm, "a") == before
 
 
-def test_grant_on_a_secret_without_a_policy_starts_from_the_default(run, sm):
+def test_grant_with_start_from_default_on_a_secret_without_a_policy(run, sm):
+    """(A plain grant there only adds: tests/cli/test_policy_access.py.)"""
     sm.create_secret(Name="a", SecretString="v")
-    r = run("policy", "grant", "a", "--read", APP)
+    r = run("policy", "grant", "a", "--read", APP, "--start-from-default", "--yes")
     assert r.exit_code == 0, r.stderr
-    assert "had no resource policy" in r.stderr
+    assert "a has no resource policy" in r.stderr
     assert lists_of(sm, "a") == ([CREATOR, APP, f"arn:aws:iam::{ACCT}:role/*/app"], [CREATOR])
 
 
@@ -336,7 +347,7 @@ def test_apply_from_stdin_and_default(run, sm):
     r = run("policy", "apply", "a", "--file", "-", input=json.dumps(good))
     assert r.exit_code == 0, r.stderr
     assert policy_of(sm, "a") == good
-    assert run("policy", "apply", "a", "--default").exit_code == 0
+    assert run("policy", "apply", "a", "--default", "--yes").exit_code == 0
     assert lists_of(sm, "a") == ([CREATOR], [CREATOR])
 
 
@@ -482,22 +493,22 @@ def test_iam_abac_warns_when_the_tag_is_missing(run, sm):
 
 def test_kms_statements(run, sm):
     assert run("put", "a", "--reader", APP, input=b"v").exit_code == 0
-    r = run("policy", "kms", "--secret", "a")
+    r = run("policy", "kms", "a")
     assert r.exit_code == 0, r.stderr
     (reader,) = json.loads(r.stdout)
     assert reader["Action"] == "kms:Decrypt"
     assert reader["Condition"]["ArnLike"]["aws:PrincipalArn"] == [
         CREATOR, APP, f"arn:aws:iam::{ACCT}:role/*/app"]
     assert "aws/secretsmanager AWS managed key" in r.stderr
-    r = run("policy", "kms", "--secret", "a", "--reader", OTHER, "--writer", APP)
+    r = run("policy", "kms", "a", "--reader", OTHER, "--writer", APP)
     assert [s["Sid"] for s in json.loads(r.stdout)] == [
         "SafesmDecryptForSecretReaders", "SafesmEncryptForSecretWriters"]
 
 
 def test_kms_usage_errors(run, sm):
     sm.create_secret(Name="a", SecretString="v")
-    assert run("policy", "kms", "--secret", "a").exit_code == 2  # no policy, no --reader
-    assert run("policy", "kms", "--secret", "a", "--reader", "bob").exit_code == 2
+    assert run("policy", "kms", "a").exit_code == 2  # no policy, no --reader
+    assert run("policy", "kms", "a", "--reader", "bob").exit_code == 2
     assert run("policy", "kms").exit_code == 2
 
 
@@ -524,4 +535,206 @@ def test_sts_endpoint_choice(endpoint, sts):
     from safesm.aws.store import SecretStore
     from safesm.config import Settings
 
-    assert SecretStore(Settings(endpoint_url=endpoint))._sts_endpoint() == sts
+    assert SecretStore(Settings(endpoint_url=endpoint))._sibling_endpoint() == sts
+
+
+def test_kms_takes_the_name_like_every_policy_subcommand(run, sm):
+    """Issue 17.16: `policy kms NAME`; `--secret NAME` still works, with a deprecation
+    warning, and both at once (or neither) is a usage error."""
+    assert run("put", "a", "--reader", APP, input=b"v").exit_code == 0
+    new = run("policy", "kms", "a")
+    old = run("policy", "kms", "--secret", "a")
+    assert new.exit_code == old.exit_code == 0
+    assert new.stdout == old.stdout
+    assert "deprecated" in old.stderr and "safesm policy kms NAME" in old.stderr
+    assert "deprecated" not in new.stderr
+    both = run("policy", "kms", "a", "--secret", "a")
+    assert both.exit_code == 2 and "safesm policy kms NAME" in both.stderr
+    assert "--secret" not in run("policy", "kms", "--help").stdout
+
+
+def test_lint_shows_a_finding_repeated_across_statements_once(run, tmp_path):
+    """Issue 17.16: the same finding about three statements is one block naming them."""
+    allow = {"Effect": "Allow", "Principal": {"AWS": OTHER},
+             "Action": "secretsmanager:GetSecretValue", "Resource": "*",
+             "Condition": {"IpAddress": {"aws:SourceIp": "192.0.2.0/24"}}}
+    path = tmp_path / "p.json"
+    path.write_text(json.dumps({"Version": "2012-10-17", "Statement": [allow] * 3}))
+    r = run("policy", "lint", "--file", str(path), "--account", ACCT)
+    assert r.stdout.count("SM105") == 1 and r.stdout.count("SM104") == 1
+    assert "(statements 0, 1, 2)" in r.stdout
+    as_json = json.loads(run("policy", "lint", "--file", str(path), "--account", ACCT,
+                             "--json").stdout)
+    assert [f["statement"] for f in as_json["findings"] if f["rule"] == "SM105"] == [0, 1, 2]
+
+
+
+
+# conditions every caller meets, and safesm's deny statements taken apart (issue 18) ------
+
+def _public_with(condition: dict) -> str:
+    return json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": "*", "Action": "secretsmanager:GetSecretValue",
+         "Resource": "*", "Condition": condition}]})
+
+
+OPEN_TO_ANYONE = {
+    "forallvalues-org": {"ForAllValues:StringEquals": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}},
+    "own-account": {"StringEquals": {"aws:PrincipalAccount": "${aws:PrincipalAccount}"}},
+    "own-org": {"StringEquals": {"aws:PrincipalOrgID": "${aws:PrincipalOrgID}"}},
+    "own-userid": {"StringLike": {"aws:userid": "${aws:userid}"}},
+    "ip-halves": {"IpAddress": {"aws:SourceIp": ["0.0.0.0/1", "128.0.0.0/1"]}},
+}
+
+
+@pytest.mark.parametrize("condition", OPEN_TO_ANYONE.values(), ids=OPEN_TO_ANYONE.keys())
+def test_apply_refuses_a_condition_every_caller_meets(run, sm, condition):
+    """The emulator (like policyuniverse) would take these; safesm's lint refuses them first."""
+    assert run("put", "a", input=b"v").exit_code == 0
+    before = policy_of(sm, "a")
+    r = run("policy", "apply", "a", "--file", "-", input=_public_with(condition))
+    assert r.exit_code == 8, r.stderr
+    assert "SM101 broad-access" in r.stderr and "lets anyone in" in r.stderr
+    assert "nothing was changed" in r.stderr
+    assert policy_of(sm, "a") == before
+    r = run("policy", "lint", "--file", "-", input=_public_with(condition))
+    assert r.exit_code == 8 and "SM101" in r.stdout
+
+
+@pytest.mark.parametrize("condition", OPEN_TO_ANYONE.values(), ids=OPEN_TO_ANYONE.keys())
+def test_show_says_a_condition_every_caller_meets_lets_anyone_in(run, sm, condition):
+    sm.create_secret(Name="a", SecretString="v")
+    sm.put_resource_policy(SecretId="a", ResourcePolicy=_public_with(condition))  # by hand
+    r = run("policy", "show", "a")
+    assert r.exit_code == 0
+    assert "#0 Allow anyone (*): secretsmanager:GetSecretValue when " in r.stdout
+    assert "— this lets in anyone, in any AWS account: " in r.stdout
+    assert "SM101" in run("policy", "lint", "a").stdout
+
+
+def _neutralized(sm, name: str, edit) -> dict:
+    doc = policy_of(sm, name)
+    edit(doc["Statement"])
+    return doc
+
+
+NEUTRALIZED = {
+    "resource-names-another-secret": (
+        lambda sts: sts[0].__setitem__(
+            "Resource", f"arn:aws:secretsmanager:{REGION}:{ACCT}:secret:other-AbCdEf"),
+        "SM109", "Reading is NOT limited to the listed readers", "never applies to this secret"),
+    "condition-never-holds": (
+        lambda sts: sts[0]["Condition"].__setitem__("Null", {"aws:PrincipalArn": "true"}),
+        "SM109", "Reading is NOT limited to the listed readers",
+        "requires aws:PrincipalArn to be missing"),
+    "condition-narrows-it": (
+        lambda sts: sts[1]["Condition"].__setitem__(
+            "StringEquals", {"aws:SourceVpce": "vpce-1a2b3c4d"}),
+        "SM110", "Writing is limited to the listed writers only in part",
+        "it applies only when aws:SourceVpce StringEquals vpce-1a2b3c4d"),
+}
+
+
+@pytest.mark.parametrize(("edit", "rule", "headline", "why"), NEUTRALIZED.values(),
+                         ids=NEUTRALIZED.keys())
+def test_show_and_lint_see_a_neutralized_deny(run, sm, edit, rule, headline, why):
+    assert run("put", "a", "--reader", APP, input=b"v").exit_code == 0
+    doc = _neutralized(sm, "a", edit)
+    r = run("policy", "apply", "a", "--file", "-", input=json.dumps(doc))
+    assert r.exit_code == 0, r.stderr  # medium: applied, with the finding as a warning
+    assert rule in r.stderr
+    assert policy_of(sm, "a") == doc
+    r = run("policy", "show", "a")
+    assert r.exit_code == 0
+    assert headline in r.stdout and why in r.stdout
+    job_line = "Can read (GetSecretValue)" if rule == "SM109" else "Can write ("
+    assert job_line not in r.stdout
+    out = json.loads(run("policy", "show", "a", "--json").stdout)
+    job = "readers" if rule == "SM109" else "writers"
+    assert out[job] is None
+    check = next(d for d in out["denies"] if d["applies"] != "applies")
+    assert check["listed"] == ([CREATOR, APP] if rule == "SM109" else [CREATOR])
+    r = run("policy", "lint", "a")
+    assert r.exit_code == 0 and f"medium  {rule} " in r.stdout
+    assert run("policy", "lint", "a", "--fail-on", "medium").exit_code == 8
+
+
+def test_show_of_the_intact_default_still_says_only(run, sm):
+    assert run("put", "a", input=b"v").exit_code == 0
+    out = json.loads(run("policy", "show", "a", "--json").stdout)
+    assert out["readers"] == [CREATOR] and out["writers"] == [CREATOR]
+    assert [d["applies"] for d in out["denies"]] == ["applies", "applies"]
+
+
+def test_show_and_lint_escape_control_characters_from_the_policy(run, sm):
+    assert run("put", "a", input=b"v").exit_code == 0
+    doc = policy_of(sm, "a")
+    doc["Statement"][0]["Condition"]["StringEquals"] = {"aws:SourceVpce": "vpce-\x1b[2J"}
+    doc["Statement"].append({"Sid": "x\x1b]0;owned\x07", "Effect": "Allow",
+                             "Principal": {"AWS": "arn:aws:iam::444455556666:role/r\x1b[2J"},
+                             "Action": "secretsmanager:GetSecretValue", "Resource": "*"})
+    sm.put_resource_policy(SecretId="a", ResourcePolicy=json.dumps(doc))
+    shown = run("policy", "show", "a")
+    linted = run("policy", "lint", "a")
+    assert shown.exit_code == 0 and linted.exit_code == 0
+    for out in (shown.stdout, linted.stdout):
+        assert "\x1b" not in out and "\x07" not in out
+        assert "vpce-\\x1b[2J" in out
+    assert "role/r\\x1b[2J" in shown.stdout
+
+
+# policy iam --guard: the statements that close the paths around the default policy --------
+
+def test_iam_guard_statements_close_the_paths_around_the_policy(run, sm, aws, iam_user):
+    """Enforced by the emulator's IAM: a user allowed everything else, plus the statements
+    `policy iam --guard` prints, cannot change or delete the policy, nor delete the secret
+    and create it again."""
+    assert run("put", "a", input=b"v").exit_code == 0
+    before = policy_of(sm, "a")
+    r = run("policy", "iam", "a", "--read", "--guard")
+    assert r.exit_code == 0, r.stderr
+    guard = json.loads(r.stdout)
+    iam = client("iam", aws)
+    iam.create_user(UserName="mallory")
+    iam.put_user_policy(UserName="mallory", PolicyName="everything", PolicyDocument=json.dumps(
+        {"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Action": "*", "Resource": "*"}]}))
+    iam.put_user_policy(UserName="mallory", PolicyName="guard",
+                        PolicyDocument=json.dumps(guard))
+    key = iam.create_access_key(UserName="mallory")["AccessKey"]
+    use_credentials(iam_user.monkeypatch, key["AccessKeyId"], key["SecretAccessKey"])
+    iam_user._auth("0")
+    got = run("get", "a")
+    assert got.stdout == "v", got.stderr  # the Allow part still works
+    mallory = client("secretsmanager", aws, key=key["AccessKeyId"],
+                     secret=key["SecretAccessKey"])
+    for call in (lambda: mallory.delete_resource_policy(SecretId="a"),
+                 lambda: mallory.put_resource_policy(SecretId="a", ResourcePolicy=PUBLIC)):
+        with pytest.raises(Exception, match="AccessDenied"):
+            call()
+    r = run("policy", "apply", "a", "--file", "-", input=json.dumps(
+        {"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Principal": {"AWS": APP}, "Action": "secretsmanager:*",
+             "Resource": "*"}]}), )
+    assert r.exit_code == 4 and "access denied" in r.stderr
+    r = run("delete", "a", "--force-without-recovery", "--yes")
+    assert r.exit_code == 4 and "access denied" in r.stderr
+    iam_user.off()
+    assert policy_of(sm, "a") == before and names(sm) == ["a"]
+    sm.delete_secret(SecretId="a", ForceDeleteWithoutRecovery=True)  # someone else deletes it
+    use_credentials(iam_user.monkeypatch, key["AccessKeyId"], key["SecretAccessKey"])
+    iam_user._auth("0")
+    r = run("put", "a", "--no-default-policy", input=b"mallory's value")
+    assert r.exit_code == 4 and "access denied" in r.stderr
+    iam_user.off()
+    assert names(sm) == []
+
+
+@pytest.mark.parametrize(("args", "says"), [
+    (["--manage", "--guard"], "--manage and --guard cannot be combined"),
+    ([], "--read, --write and/or --manage (or --guard)"),
+])
+def test_iam_guard_usage_errors(run, sm, args, says):
+    sm.create_secret(Name="a", SecretString="v")
+    r = run("policy", "iam", "a", *args)
+    assert r.exit_code == 2 and says in r.stderr and r.stdout == ""

@@ -31,6 +31,14 @@ def test_stdin_crlf_is_stripped_once(run, sm):
     assert stored(sm, "a")["SecretString"] == "v"
 
 
+@pytest.mark.parametrize("data", [b"\x30\x82\x01\x0a", b"\x00\xff\n", b"text\n", b"crlf\r\n"])
+def test_binary_from_a_pipe_is_exact_bytes(run, sm, data):
+    """Bytes are bytes: a DER file or random bytes may end in 0x0A, and --binary keeps it."""
+    r = run("put", "a", "--binary", input=data)
+    assert r.exit_code == 0, r.stderr
+    assert stored(sm, "a")["SecretBinary"] == data
+
+
 def test_keep_newline(run, sm):
     assert run("put", "a", "--keep-newline", input=b"v\n").exit_code == 0
     assert stored(sm, "a")["SecretString"] == "v\n"

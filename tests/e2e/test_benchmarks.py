@@ -15,6 +15,9 @@ pytestmark = pytest.mark.e2e
 
 def test_benchmark_smoke(tmp_path):
     out = tmp_path / "bench.json"
+    victim = tmp_path / "victim"
+    victim.write_text("keep me")
+    out.symlink_to(victim)  # planted: the report must replace the link, not write through it
     proc = subprocess.run(
         [sys.executable, "-m", "benchmarks", "--runs", "1", "--warmup", "0", "--list-size",
          "6", "--batch", "2", "--json", str(out)],
@@ -23,9 +26,11 @@ def test_benchmark_smoke(tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert "| scenario | contender |" in proc.stdout
     report = json.loads(out.read_text())
+    assert victim.read_text() == "keep me" and not out.is_symlink()
     assert report["cpus"] and report["python"]
     names = [sc["name"] for sc in report["scenarios"]]
-    assert names == ["get", "put", "help", "complete", "list 6", "get 2 names"]
+    assert names == ["get", "put", "help", "complete", "list 6", "audit 6", "get 2 names",
+                     "exec 2 vars"]
     for sc in report["scenarios"]:
         for stats in sc["results"].values():
             assert stats["failures"] == 0 and stats["wall_median"] > 0

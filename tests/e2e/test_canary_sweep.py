@@ -11,13 +11,16 @@ appear in:
   (clipboard helpers, the detached clearer, the name-cache refresher);
 - any file under the test's HOME or TMPDIR (history files are scrubbed by then);
 - the clipboard once the clearer is done.
-Add each new value-touching command here as it lands.
+Add each new value-touching command here as it lands (audit, trail and scan included).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -89,6 +92,22 @@ class Sweep:
         self.check_our_processes(args)
         return t.screen
 
+    def exec_masked(self, *args: str) -> bytes:
+        """`exec --mask`: the value may be in the command's environment, nowhere else."""
+        proc = subprocess.Popen([self.bin, *args], stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, env=self.env)
+        watcher = ProcessWatcher(proc.pid)
+        out, err = proc.communicate(timeout=60)
+        seen = watcher.stop()
+        assert proc.returncode == 0, (args, err)
+        assert self.needle not in out + err, args
+        assert self.needle not in seen[proc.pid], args  # the supervisor
+        holders = [pid for pid, data in seen.items() if self.needle in data]
+        assert any(b"sweep-command" in seen[pid] for pid in holders), args  # the command
+        # (and what it started, e.g. its `sleep`): every process the supervisor started
+        self.check_our_processes(args)
+        return out
+
     def check_our_processes(self, args) -> None:
         """Processes that outlived the command (the clearer, xclip owners, refreshers)."""
         for pid in processes_with(self.marker):
@@ -147,8 +166,8 @@ def test_canary_sweep(aws, sm, safesm_bin, canary, terminal, tmp_path, xserver, 
     assert sm.get_secret_value(SecretId="prompted")["SecretString"] == canary
     s.pty("put", "j", "--key", "typed", answers=[("Value for", canary + "\r"),
                                                 ("Again", canary + "\r")])
-    s.pty("put", "prompted", answers=[("Value for", canary + "x\r"), ("Again", canary + "x\r"),
-                                      ("Overwrite", "y\r")])
+    s.pty("put", "prompted", answers=[("Overwrite", "y\r"), ("Value for", canary + "x\r"),
+                                      ("Again", canary + "x\r")])
     s.pty("get", "p/file", "--clip-timeout", CLIP, answers=[], expect_after="Copied")
     assert clipboard() == needle
     assert clear_now()
@@ -165,6 +184,23 @@ def test_canary_sweep(aws, sm, safesm_bin, canary, terminal, tmp_path, xserver, 
     s.pipe("session", "status", "--json")
     assert clear_now()
 
+    # programs: exec (the command's environment only), env and inject (where asked), import
+    assert s.exec_masked("--debug", "exec", "--mask", "-v", "-e", "X=p/file", "--from", "j",
+                         "--", "sh", "-c", 'sleep 0.3; echo "$X $PASSWORD"',
+                         "sweep-command") == b"**** ****\n"
+    assert json.loads(s.pipe("--debug", "env", "--from", "j", "--format", "json",
+                             prints=True))["PASSWORD"] == canary
+    s.pipe("env", "-e", "X=p/file", "--format", "shell", "-o", str(outside / "x.sh"))
+    assert needle in (outside / "x.sh").read_bytes()
+    (outside / "t.tmpl").write_text("x={{ sm://j#password }}")
+    assert s.pipe("--debug", "inject", "-i", str(outside / "t.tmpl"), prints=True) == \
+        b"x=" + needle
+    (outside / "import.env").write_bytes(b"A=" + needle + b"\nB='" + needle + b"'\n")
+    (outside / "import.env").chmod(0o600)
+    s.pipe("--debug", "import", str(outside / "import.env"), "--prefix", "imp/")
+    assert sm.get_secret_value(SecretId="imp/B")["SecretString"] == canary
+    s.pipe("import", str(outside / "import.env"), "--into", "imp/all", "--dry-run")
+
     # shell history: found, reported masked, scrubbed away
     history = Path(os.environ["HOME"]) / ".bash_history"
     history.write_text(f"ls\nexport DB_PASSWORD={canary}\nmysql -u root --password={canary}\n"
@@ -175,6 +211,43 @@ def test_canary_sweep(aws, sm, safesm_bin, canary, terminal, tmp_path, xserver, 
     s.pipe("--debug", "history", "scan", "--json", code=8)
     s.pipe("history", "scrub", "--yes")
     assert needle not in history.read_bytes() and b"ls\n" in history.read_bytes()
+
+    # the lifecycle commands: rollback, update, rotation, replication, edit, generate
+    from tests.rotators import make_rotator
+
+    s.pipe("put", "life", stdin=needle)
+    s.pipe("put", "life", "--force", stdin=b"second")
+    s.pipe("--debug", "rollback", "life")
+    assert sm.get_secret_value(SecretId="life")["SecretString"] == canary
+    s.pipe("--debug", "update", "life", "--description", "d", "--untag", "none")
+    s.pipe("replication", "add", "life", "eu-west-1", "--wait")
+    s.pipe("replication", "show", "life", "--json")
+    runtime = Path(tempfile.mkdtemp(prefix="safesm-sweep-", dir="/dev/shm"))
+    editor = tmp_path / "editor.py"
+    editor.write_text("import sys\nopen(sys.argv[-1], 'ab').write(b'-edited')\n")
+    s.env.update(XDG_RUNTIME_DIR=str(runtime), EDITOR=f"{sys.executable} {editor}")
+    s.pipe("--debug", "edit", "life")
+    assert sm.get_secret_value(SecretId="life")["SecretString"] == canary + "-edited"
+    assert list(runtime.iterdir()) == []
+    runtime.rmdir()
+    s.pipe("rotation", "set", "life", "--every", "30d", "--lambda", make_rotator(aws),
+           "--grant-rotator", "--now")
+    s.pipe("--debug", "rotation", "show", "life", "--json")
+    s.pipe("put", "gen", "--generate")
+    s.pipe("generate", "--exclude-chars", canary[:8], prints=False)
+    # audit, trail, scan: metadata and events only; scan and --migrate never show a value
+    s.pipe("--debug", "audit", "--format", "sarif")
+    s.pipe("audit", "--format", "csv")
+    s.pipe("--debug", "trail", "p/file", "--json")
+    s.pipe("trail", "--kind", "read")
+    repo = outside / "repo"
+    repo.mkdir()
+    (repo / "settings.py").write_text(f'DATABASE_URL = "postgres://app:{canary}@db/app"\n')
+    s.pipe("scan", str(repo), code=8)
+    s.pipe("scan", str(repo), "--format", "sarif", code=8)
+    s.pipe("--debug", "scan", str(repo), "--migrate", "moved/", code=8)
+    moved = sm.list_secrets(Filters=[{"Key": "name", "Values": ["moved/"]}])["SecretList"]
+    assert [sm.get_secret_value(SecretId=m["Name"])["SecretString"] for m in moved] == [canary]
 
     # nothing left behind on disk, in the clipboard, or in a live process
     time.sleep(0.2)

@@ -302,6 +302,88 @@ def test_field_goes_to_the_clipboard(xserver, aws, sm, safesm_bin, canary):
     assert clear_now()
 
 
+# --- never put a secret back (issue 17, item 4) ----------------------------------------
+
+OWNER = Path(__file__).resolve().parent.parent / "x_selection_owner.py"
+
+
+@pytest.fixture
+def owner():
+    """Start an X clipboard owner serving text plus extra targets, as a password manager
+    does (xclip serves one target only); it exits when safesm takes the selection."""
+    started: list[subprocess.Popen] = []
+
+    def start(text: bytes, *targets: str) -> None:
+        proc = subprocess.Popen([sys.executable, str(OWNER), *targets], stdin=subprocess.PIPE,
+                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                                start_new_session=True)
+        started.append(proc)
+        proc.stdin.write(text)
+        proc.stdin.close()
+        assert proc.stdout.readline() == b"owned\n"
+        types = subprocess.run(["xclip", "-selection", "clipboard", "-o", "-t", "TARGETS"],
+                               capture_output=True, timeout=10).stdout.decode().split()
+        assert all(t.partition("=")[0] in types for t in targets), types
+
+    yield start
+    for proc in started:
+        proc.kill()
+        proc.wait(10)
+
+
+def test_a_password_managers_entry_is_cleared_not_restored(xserver, secret, safesm_bin,
+                                                           owner, canary):
+    """KeePassXC, 1Password, Bitwarden mark what they copy with x-kde-passwordManagerHint
+    (and clear it themselves later); safesm must not bring that secret back."""
+    theirs = f"their-secret-{canary}".encode()
+    owner(theirs, "x-kde-passwordManagerHint=secret")
+    assert clipboard() == theirs
+    assert get(safesm_bin, "db/prod", "--clip").returncode == 0
+    assert clipboard() == secret
+    assert clear_now()
+    assert clipboard() is None  # cleared: neither our value nor theirs
+
+
+def test_text_with_several_targets_but_no_hint_is_restored(xserver, secret, safesm_bin, owner):
+    """The same kind of owner without the hint: restored, so the test above fails only for
+    the hint."""
+    owner(b"an ordinary copy", "text/html=<b>an ordinary copy</b>")
+    assert get(safesm_bin, "db/prod", "--clip").returncode == 0
+    assert clear_now()
+    assert clipboard() == b"an ordinary copy"
+
+
+def test_a_value_safesm_copied_is_never_put_back(xserver, aws, sm, safesm_bin, canary):
+    """`--clip-timeout 0` leaves a value on the clipboard with no clearer; a later get's
+    clearer must clear, not restore that first secret."""
+    sm.create_secret(Name="first", SecretString=canary + "-1")
+    sm.create_secret(Name="second", SecretString=canary + "-2")
+    user_copies(b"before safesm")
+    assert get(safesm_bin, "first", "--clip", timeout="0").returncode == 0
+    assert clipboard() == (canary + "-1").encode()
+    assert get(safesm_bin, "second", "--clip").returncode == 0
+    assert clear_now()
+    assert clipboard() is None
+
+
+def test_without_a_way_to_list_types_the_clipboard_is_cleared(xserver, secret, safesm_bin,
+                                                             tmp_path):
+    """xsel cannot list the owner's targets, so a hint could not be seen: clear."""
+    only_xsel = tmp_path / "bin"
+    only_xsel.mkdir()
+    (only_xsel / "xsel").symlink_to(subprocess.run(["sh", "-c", "command -v xsel"],
+                                                   capture_output=True, text=True,
+                                                   check=True).stdout.strip())
+    user_copies(b"plain text")
+    result = subprocess.run([safesm_bin, "get", "db/prod", "--clip", "--clip-timeout", TIMEOUT],
+                            capture_output=True, timeout=30,
+                            env={**os.environ, "PATH": str(only_xsel)})
+    assert result.returncode == 0, result.stderr
+    assert clipboard() == secret
+    assert clear_now()
+    assert clipboard() is None
+
+
 # --- where the value must never be -----------------------------------------------------
 
 
@@ -339,11 +421,34 @@ def test_state_files_hold_neither_value_nor_old_clipboard(xserver, secret, safes
     user_copies(b"old-clipboard-text")
     assert get(safesm_bin, "db/prod", "--clip").returncode == 0
     run = Path(os.environ["XDG_RUNTIME_DIR"]) / "safesm"
-    assert sorted(p.suffix for p in run.iterdir()) == [".lock", ".sock"]
+    names = sorted(p.name for p in run.iterdir())
+    assert [n for n in names if not n.startswith("clearer-")] == ["copied", "copied.key"]
+    assert sorted(Path(n).suffix for n in names if n.startswith("clearer-")) == [".lock", ".sock"]
     assert files_containing(run, b"old-clipboard-text") == []
     assert files_containing(run, secret) == []
+    # the record of copied values: keyed hashes, one per line, private to the user
+    assert len((run / "copied.key").read_bytes()) == 32
+    assert all(len(line) == 64 for line in (run / "copied").read_text().splitlines())
+    assert all((run / f).stat().st_mode & 0o777 == 0o600 for f in ("copied", "copied.key"))
     assert clear_now()
-    assert [p.suffix for p in run.iterdir()] == [".lock"]  # the socket is gone
+    assert sorted(Path(p.name).suffix for p in run.iterdir()
+                  if p.name.startswith("clearer-")) == [".lock"]  # the socket is gone
+
+
+@pytest.mark.parametrize("mode", [0o755, 0o777])
+def test_a_state_dir_open_to_others_is_refused_and_nothing_is_copied(xserver, secret,
+                                                                     safesm_bin, mode):
+    run = Path(os.environ["XDG_RUNTIME_DIR"]) / "safesm"
+    run.mkdir()
+    run.chmod(mode)
+    user_copies(b"before")
+    result = get(safesm_bin, "db/prod", "--clip")
+    assert result.returncode == 9
+    assert b"is open to other users" in result.stderr and b"nothing was copied" in result.stderr
+    assert secret not in result.stderr + result.stdout
+    assert clipboard() == b"before"
+    assert clearers() == [] and list(run.iterdir()) == []
+    assert run.stat().st_mode & 0o777 == mode  # refused, not repaired
 
 
 # --- no clipboard ----------------------------------------------------------------------
@@ -549,14 +654,30 @@ def test_osc52_writes_only_the_escape(remote, secret, terminal):
     assert t.screen == osc52(secret)
 
 
-def test_osc52_is_automatic_over_ssh_without_a_display(remote, secret, terminal):
-    t = terminal("get", "db/prod", "--clip-timeout", "0")
+def test_osc52_notice_follows_the_escape_and_holds_no_value(remote, secret, terminal):
+    t = terminal("get", "db/prod", "--osc52", "--clip-timeout", "0")
     assert t.finish() == 0
     assert t.screen.startswith(osc52(secret))
     rest = t.screen[len(osc52(secret)):]
     assert secret not in rest
     assert base64.b64encode(secret) not in rest
     assert rest.startswith(b"Copied db/prod to the terminal's clipboard (OSC 52)")
+
+
+@pytest.mark.parametrize("tmux", [False, True])
+def test_osc52_is_never_chosen_unasked_over_ssh(remote, secret, terminal, monkeypatch, tmux,
+                                                canary):
+    """Over SSH (and in tmux) without a local clipboard, a terminal `get` refuses (exit 9)
+    rather than send the value through a terminal stream that may be recorded."""
+    if tmux:
+        monkeypatch.setenv("TMUX", "/tmp/tmux-0/default,1,0")
+    t = terminal("get", "db/prod", "--clip-timeout", "0")
+    assert t.finish() == 9
+    assert b"\x1b]52" not in t.screen and b"\x1bPtmux" not in t.screen
+    assert secret not in t.screen and base64.b64encode(secret) not in t.screen
+    assert b"safesm never sends a value through the terminal unless asked" in t.screen
+    assert b"--osc52" in t.screen
+    assert clearers() == []
 
 
 def test_osc52_inside_tmux_uses_passthrough(remote, secret, terminal, monkeypatch):

@@ -213,9 +213,14 @@ def test_login_then_status_then_no_prompt(secret_service, role_profile, terminal
     assert set(listed[0]) == {"profile", "role", "expires", "minutes_left"}
 
     get_without_prompt(terminal, canary)
-    cleared = subprocess.run([safesm_bin, "session", "clear", "--all"], capture_output=True,
-                             text=True, timeout=30)
+    cleared = subprocess.run([safesm_bin, "session", "clear", "--all", "--json"],
+                             capture_output=True, text=True, timeout=30)
     assert cleared.returncode == 0 and stored_entry() is None
+    done = json.loads(cleared.stdout)  # --json on every command that changes something
+    assert done["action"] == "session-clear" and done["changed"] is True
+    assert done["profiles"] == [PROFILE]
+    for key in keys:
+        assert key not in cleared.stdout
     assert_nowhere_on_disk(isolated_env, tmp_path / "tmp", keys)
 
 

@@ -67,11 +67,9 @@ def test_signal_at_the_value_prompt_writes_nothing(aws, sm, terminal, canary, si
 
 
 def test_sigterm_at_the_overwrite_confirmation_keeps_the_old_value(aws, sm, terminal):
+    """The question comes before the value (issue 17.13): nothing typed, nothing written."""
     sm.create_secret(Name="a", SecretString="old")
     t = terminal("put", "a")
-    for prompt in ("Value for", "Again"):
-        t.expect(prompt)
-        t.type("new-value\r")
     t.expect("Overwrite")
     t.child.kill(signal.SIGTERM)
     assert t.finish() == 143

@@ -10,7 +10,7 @@ import pytest
 
 pytestmark = pytest.mark.e2e
 
-HEAVY = ("botocore", "boto3", "prompt_toolkit", "keyring", "pyperclip")
+HEAVY = ("botocore", "boto3", "prompt_toolkit", "keyring", "pyperclip", "detect_secrets")
 PROBE = """
 import json, sys
 from safesm.cli import cli
@@ -34,7 +34,11 @@ sys.stderr.write(json.dumps(heavy))
      ["policy", "lint", "--help"], ["policy", "iam", "--help"], ["policy", "kms", "--help"],
      ["policy", "lint", "--file", "-"],
      ["shell-init", "--help"], ["history", "--help"], ["history", "scan", "--help"],
-     ["put", "db/prod", "on-argv"]],
+     ["put", "db/prod", "on-argv"],
+     ["rotation", "--help"], ["rotation", "set", "--help"], ["rotate", "--help"],
+     ["replication", "add", "--help"], ["generate", "--help"], ["rollback", "--help"],
+     ["update", "--help"], ["edit", "--help"], ["audit", "--help"], ["trail", "--help"],
+     ["scan", "--help"]],
 )
 def test_no_heavy_imports(args):
     proc = subprocess.run([sys.executable, "-c", PROBE % (HEAVY,), *args],

@@ -52,10 +52,25 @@ def test_no_clipboard_messages_say_what_to_do():
     assert "neither DISPLAY nor WAYLAND_DISPLAY" in none.message
     assert "--print" in none.hint and "--osc52" in none.hint
     assert "safesm get db/prod |" in none.hint
+    ssh = backends.no_clipboard({"SSH_TTY": "/dev/pts/3"}, "n")
+    assert "this SSH session" in ssh.message and "--osc52" in ssh.hint
+    assert "tmux logging" in ssh.hint and "ssh -X" in ssh.hint
     x11 = backends.no_clipboard({"DISPLAY": ":0"}, "n")
     assert "Install xclip" in x11.hint
     wayland = backends.no_clipboard({"WAYLAND_DISPLAY": "w", "DISPLAY": ":0"}, "n")
     assert "Install wl-clipboard" in wayland.hint
+
+
+@pytest.mark.parametrize("env", [{"SSH_TTY": "/dev/pts/3"},
+                                 {"SSH_TTY": "/dev/pts/3", "TMUX": "/tmp/tmux-0/default,1,0"},
+                                 {"SSH_CONNECTION": "10.0.0.1 22 10.0.0.2 5000"}, {}])
+def test_osc52_is_never_chosen_without_the_flag(env, monkeypatch):
+    monkeypatch.setattr(targets.shutil, "which", lambda prog: None)
+    monkeypatch.setattr(targets.sys, "platform", "linux")
+    monkeypatch.setattr(targets, "is_wsl", lambda: False)
+    with pytest.raises(ClipboardError) as exc:
+        targets.choose_target(False, "db/prod", env)
+    assert exc.value.exit_code == 9
 
 
 def test_osc52_sequence():
@@ -125,10 +140,6 @@ def test_state_dir_prefers_runtime_dir_and_is_private(tmp_path):
     assert path.stat().st_mode & 0o777 == 0o700
     home = state.state_dir({"HOME": str(tmp_path)})
     assert home == tmp_path / ".cache" / "safesm"
-    loose = tmp_path / "loose"
-    (loose / "safesm").mkdir(parents=True, mode=0o755)
-    (loose / "safesm").chmod(0o755)
-    assert state.state_dir({"XDG_CACHE_HOME": str(loose)}).stat().st_mode & 0o777 == 0o700
 
 
 def test_state_dir_refuses_a_directory_it_cannot_make(tmp_path):
@@ -166,3 +177,46 @@ def test_dependencies_run_one_way(name):
                 if isinstance(node, ast.ImportFrom) and node.level == 1}
     assert siblings <= set(LAYERS[LAYERS.index(name) + 1:]), siblings
     assert {p.stem for p in path.parent.glob("*.py")} == {*LAYERS, "__init__"}
+
+
+# never put a secret back (issue 17, item 4) ---------------------------------------------
+
+@pytest.mark.parametrize("types, marked", [
+    (("TARGETS", "UTF8_STRING", "x-kde-passwordManagerHint"), True),
+    (("text/plain", "text/x-kde-passwordManagerHint"), True),  # GTK's spelling
+    (("public.utf8-plain-text", "org.nspasteboard.ConcealedType"), True),
+    (('application/x-qt-windows-mime;value="ExcludeClipboardContentFromMonitorProcessing"',),
+     True),
+    (("TARGETS", "UTF8_STRING", "text/html", ""), False),
+    ((), False),
+])
+def test_password_manager_hints_are_recognised(types, marked):
+    from safesm.clipboard.backends import marked_secret
+
+    assert marked_secret(types) is marked
+
+
+def test_the_record_of_copied_values_holds_keyed_hashes_only(tmp_path):
+    from safesm.clipboard import state
+
+    assert not state.was_copied(tmp_path, b"anything")  # no record yet
+    for i in range(state.RECORD_KEEP * 5):
+        state.remember_copied(tmp_path, f"value-{i}".encode())
+    last = f"value-{state.RECORD_KEEP * 5 - 1}".encode()
+    assert state.was_copied(tmp_path, last)
+    assert not state.was_copied(tmp_path, b"value-0")  # only the last RECORD_KEEP count
+    assert not state.was_copied(tmp_path, b"never copied") and not state.was_copied(tmp_path, None)
+    record = (tmp_path / "copied").read_bytes()
+    assert b"value-" not in record
+    assert len(record.splitlines()) <= 4 * state.RECORD_KEEP
+    for name in ("copied", "copied.key"):
+        assert (tmp_path / name).stat().st_mode & 0o777 == 0o600
+
+
+def test_the_record_lives_only_in_the_runtime_directory(tmp_path):
+    from safesm.clipboard import state
+
+    assert state.record_dir({"HOME": str(tmp_path)}) is None  # never under ~/.cache
+    runtime = tmp_path / "run"
+    runtime.mkdir(mode=0o700)
+    assert state.record_dir({"XDG_RUNTIME_DIR": str(runtime)}) == runtime / "safesm"

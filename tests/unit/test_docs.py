@@ -29,5 +29,6 @@ def test_man_page_is_current():
 def test_hand_written_sections_are_there():
     text = (ROOT / "man" / "safesm.1").read_text()
     for section in ("DESCRIPTION", "VALUE INPUT", "VALUE OUTPUT", "CLIPBOARD", "POLICIES",
-                    "HISTORY", "ENVIRONMENT", "FILES", "EXIT STATUS", "EXAMPLES", "SEE ALSO"):
+                    "HISTORY", "PROGRAMS", "ENVIRONMENT", "FILES", "EXIT STATUS", "EXAMPLES",
+                    "SEE ALSO"):
         assert f".SH {section}" in text

@@ -37,3 +37,16 @@ def test_nothing_is_patched_when_a_target_is_missing(monkeypatch):
     assert SecretsManagerResponse.put_resource_policy is before
     assert not hasattr(SecretsManagerResponse, "validate_resource_policy")
 
+
+
+def test_emulator_iam_matching_is_iams():
+    from tests.emulator_iam import iam_match
+
+    pattern = "arn:aws:secretsmanager:us-east-1:123456789012:secret:app/db-??????"
+    assert iam_match(pattern, "arn:aws:secretsmanager:us-east-1:123456789012:secret:app/db-AbC123")
+    assert not iam_match(pattern, "arn:aws:secretsmanager:us-east-1:123456789012:secret:app/db-x")
+    assert not iam_match(pattern, "arn:aws:secretsmanager:us-east-1:123456789012:secret:app/dbx"
+                                  "-AbC123")
+    assert iam_match("secretsmanager:*", "secretsmanager:GetSecretValue")
+    assert not iam_match("a.c", "abc")  # "." is literal, as in IAM
+    assert iam_match("*", "anything at all")

@@ -55,3 +55,10 @@ def test_one_name_per_line_and_nothing_else(tmp_path):
     path = tmp_path / "k"
     namecache.write_names(path, ["a/b", "bad\nname", ""])
     assert path.read_text() == "a/b\n"
+
+
+def test_names_with_control_characters_are_never_cached(tmp_path):
+    path = tmp_path / "k"
+    namecache.write_names(path, ["ok/one", "evil\x1b]0;t\x07", "cr\rname", "rtl\u202eeman",
+                                 "tab\tname", "zero\u200bwidth", "ünïcode/名前"])
+    assert namecache.read_names(path) == ["ok/one", "ünïcode/名前"]

@@ -21,10 +21,9 @@ from safesm.policy import (
     identity_policy,
     key_policy_statements,
     secret_arn_pattern,
-    summarize,
-    summary_lines,
     with_lists,
 )
+from safesm.policy_summary import summarize, summary_lines
 
 GOLDEN = Path(__file__).parent / "golden"
 ACCT, OTHER = "111122223333", "444455556666"
@@ -229,6 +228,29 @@ def test_identity_policies(name, jobs, kms_key, abac, expected):
     golden(name, doc)
 
 
+def test_guard_denies_every_path_around_the_resource_policy():
+    doc = json.loads(dumps(identity_policy(SECRET, {"read", "guard"})))
+    denies = [st for st in doc["Statement"] if st["Effect"] == "Deny"]
+    assert actions_of(denies) == {
+        "secretsmanager:PutResourcePolicy", "secretsmanager:DeleteResourcePolicy",
+        "secretsmanager:DeleteSecret", "secretsmanager:CreateSecret"}
+    assert {st["Resource"] for st in denies} == {secret_arn_pattern(SECRET)}
+    assert not any("Condition" in st for st in denies)
+    golden("iam_read_guard.json", doc)
+    only = identity_policy(SECRET, {"guard"})["Statement"]
+    assert [st["Effect"] for st in only] == ["Deny", "Deny"]
+
+
+def test_guard_with_abac_also_denies_retagging_into_access():
+    doc = identity_policy(SECRET, {"read", "guard"}, None, "team")
+    (retag,) = [st for st in doc["Statement"] if st["Sid"] == "SafesmDenyRetaggingIntoAccess"]
+    assert retag["Effect"] == "Deny"
+    assert set(retag["Action"]) == {"secretsmanager:TagResource",
+                                    "secretsmanager:UntagResource"}
+    assert retag["Resource"] == f"arn:aws:secretsmanager:eu-west-1:{ACCT}:secret:*"
+    assert retag["Condition"] == {"ForAnyValue:StringEquals": {"aws:TagKeys": ["team"]}}
+
+
 def test_abac_scopes_to_the_tag_not_the_name():
     doc = identity_policy(SECRET, {"read"}, None, "team")
     st = doc["Statement"][0]
@@ -249,3 +271,37 @@ def test_key_policy_statements():
     assert reader["Condition"]["StringEquals"]["kms:ViaService"] == (
         "secretsmanager.eu-west-1.amazonaws.com")
     golden("kms_key_policy.json", statements)
+
+
+# allow-only: what grant adds to a secret without a policy (issue 17, item 1) ------------
+
+def test_allow_only_round_trip_and_what_it_is_not():
+    from safesm.policy import AllowLists, allow_only, allow_only_policy, default_policy
+
+    app, ci = "arn:aws:iam::111122223333:role/app", "arn:aws:iam::111122223333:role/ci"
+    assert allow_only(None) == AllowLists((), ())
+    doc = allow_only_policy(AllowLists((app, ci), (ci,)))
+    assert [st["Effect"] for st in doc["Statement"]] == ["Allow", "Allow"]
+    assert allow_only(doc) == AllowLists((app, ci), (ci,))
+    assert allow_only_policy(AllowLists((), ())) is None
+    assert allow_only(default_policy(AllowLists((app,), (app,)), "111122223333")) is None
+    with_condition = allow_only_policy(AllowLists((app,), ()))
+    with_condition["Statement"][0]["Condition"] = {"Bool": {"aws:SecureTransport": "true"}}
+    assert allow_only(with_condition) is None  # hand-edited: not safesm's to rewrite
+    twice = {"Statement": doc["Statement"] + doc["Statement"][:1]}
+    assert allow_only(twice) is None
+    assert allow_only({"Statement": []}) is None
+
+
+def test_losses_say_who_loses_access_in_plain_words():
+    from safesm.ops.policy import losses
+    from safesm.policy import AllowLists, default_policy
+
+    me, app = "arn:aws:iam::111122223333:user/me", "arn:aws:iam::111122223333:role/app"
+    new = AllowLists((me,), (me,))
+    none = losses("db/prod", None, new)
+    assert none[0].startswith("db/prod has no resource policy: today anyone")
+    assert "every other user, role and application loses that access" in none[1]
+    ours = default_policy(AllowLists((me, app), (me,)), "111122223333")
+    assert losses("db/prod", ours, new) == [f"{app} would no longer be allowed to read db/prod."]
+    assert losses("db/prod", default_policy(new, "111122223333"), new) == []

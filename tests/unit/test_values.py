@@ -88,3 +88,15 @@ def test_parse_tag():
     for bad in ("k", "=v"):
         with pytest.raises(UsageError):
             parse_tag(bad)
+
+
+def test_service_managed_names_can_be_named_but_not_created():
+    from safesm.values import check_name, check_secret_id
+
+    for secret_id in ("rds!db-0123abcd-4567", "rds!cluster-1",
+                      "arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!db-1-AbCdEf"):
+        assert check_secret_id(secret_id) == secret_id
+    with pytest.raises(UsageError):
+        check_name("rds!db-1")
+    with pytest.raises(UsageError):
+        check_secret_id("!db")
