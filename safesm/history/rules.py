@@ -126,7 +126,8 @@ def option(takes_value: Sequence[str]) -> Seq:
 # test keeps these equal to the CLI's.
 SAFESM_GLOBAL_VALUE_OPTIONS = ("--profile", "--region", "--endpoint-url")
 SAFESM_PUT_VALUE_OPTIONS = ("--file", "--key", "--description", "--kms-key", "--tag",
-                            "--reader", "--writer")
+                            "--reader", "--writer", "--length", "--exclude-chars",
+                            "--replicate-to", *SAFESM_GLOBAL_VALUE_OPTIONS)
 SAFESM_VALUE_OPTIONS = VALUE_OPTIONS  # refused by safesm because they would carry a value
 
 _GLOBAL = option(tuple(o[1:] for o in SAFESM_GLOBAL_VALUE_OPTIONS))

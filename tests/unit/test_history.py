@@ -5,13 +5,19 @@ from __future__ import annotations
 import random
 import re
 
+import click
 import pytest
 
-from safesm.cli import VALUE_OPTIONS
+from safesm.cli import VALUE_OPTIONS, cli
 from safesm.history import SHELLS
 from safesm.history.formats import detect_shell, parse
 from safesm.history.patterns import Alt, Lit, Rep, Secret, Star, needles, not_one_of, pcre
-from safesm.history.rules import RULES, SAFESM_VALUE_OPTIONS
+from safesm.history.rules import (
+    RULES,
+    SAFESM_GLOBAL_VALUE_OPTIONS,
+    SAFESM_PUT_VALUE_OPTIONS,
+    SAFESM_VALUE_OPTIONS,
+)
 from safesm.history.scan import Finding, clean, find_leaks, scan, scan_blocks, scrub
 from safesm.history.shell_init import _fish_quote, _sh_quote, snippet
 from tests.history_cases import COMPOUND, HARMLESS, LEAKS, PEM_BODY, S
@@ -427,6 +433,20 @@ def test_snippets_add_to_the_users_settings_instead_of_replacing_them():
 
 def test_safesm_value_options_match_the_cli():
     assert set(SAFESM_VALUE_OPTIONS) == set(VALUE_OPTIONS)
+
+
+def _value_options(command: click.Command) -> set[str]:
+    return {name for p in command.params if isinstance(p, click.Option) and not p.is_flag
+            for name in p.opts}
+
+
+def test_safesm_options_that_take_a_value_match_the_cli():
+    """`safesm put NAME --tag k=v` has one positional: the rules must know which options
+    take a value, or an option's value would be read as the secret (or the secret as one)."""
+    put = cli.get_command(click.Context(cli), "put")
+    assert put is not None
+    assert set(SAFESM_PUT_VALUE_OPTIONS) == _value_options(put)
+    assert set(SAFESM_GLOBAL_VALUE_OPTIONS) == _value_options(cli)
 
 
 # --------------------------------------------------------------------------- never crash
