@@ -175,7 +175,6 @@ HARMLESS = [
     "export PATH=$PATH:/opt/bin",
     "export SECRETS_DIR=/etc/secrets",
     "export API_KEY_ID=k-123",
-    "set -gx GITHUB_TOKEN (gh auth token)",
     'grep -r "API_KEY=" .',
     'git commit -m "TOKEN=abc"',
     "git commit -m 'rotate the db password'",
@@ -194,3 +193,15 @@ HARMLESS = [
     "git log --oneline",
     "ls -la",
 ]
+
+# Harmless in fish's syntax only.
+HARMLESS_FISH = ["set -gx GITHUB_TOKEN (gh auth token)"]
+
+
+def harmless(shell: str) -> list[str]:
+    return HARMLESS + (HARMLESS_FISH if shell == "fish" else [])
+
+
+def leaks(shell: str) -> list[str]:
+    """Every leaking command in ``shell``'s syntax, compound ones included."""
+    return [leak.command for leak in LEAKS if shell in leak.shells] + COMPOUND[shell]

@@ -8,8 +8,9 @@ rule, its terms joined by "and"). What calls them differs:
   make a match fail);
 - bash: ``PROMPT_COMMAND`` (put first), which checks every entry added since the last
   prompt, joined, and deletes them if they carry a secret: it sees whole compound
-  commands whatever ``cmdhist`` and ``lithist`` say. The same check runs on ``exit`` and
-  on a hang-up, before bash writes its history file;
+  commands whatever ``cmdhist`` and ``lithist`` say. The same check runs on ``exit``,
+  before bash writes its history file. (Not on a hang-up: a trap would keep bash waiting
+  for the job it should hang up; bash saves history then before any hook can run.)
 - fish 3: every key that runs the command line (Enter, Ctrl/Shift+Enter as CSI-u and
   modifyOtherKeys send them, in emacs and vi insert, normal and replace modes) adds a
   leading space to a risky command, which fish does not save; fish 4:
@@ -86,9 +87,9 @@ def _fish_checks(indent: str) -> str:
 def _bash_snippet() -> str:
     return f"""\
 # safesm shell-init bash: keep commands that carry secrets out of bash history.
-# Each command is checked when the prompt returns (first in PROMPT_COMMAND), when the
-# shell exits and when it hangs up; one that carries a secret is deleted from history
-# before bash writes it. Adds ignorespace to HISTCONTROL; your own settings stay.
+# Each command is checked when the prompt returns (first in PROMPT_COMMAND) and when the
+# shell exits; one that carries a secret is deleted from history before bash writes it.
+# Adds ignorespace to HISTCONTROL; your own settings stay.
 __safesm_match() {{ [[ $1 =~ $2 ]]; (( $? != 1 )); }}
 __safesm_is_risky() {{
   local LC_ALL=C f=${{1,,}} q=
@@ -96,11 +97,20 @@ __safesm_is_risky() {{
 {_posix_checks("  ", bash=True)}
   return 1
 }}
-__safesm_history_guard() {{
-  local status=$? last=$_ top=$((HISTCMD - 1)) n
+__safesm_history_guard() {{  # the entries added since the last prompt: one command
+  local status=$? last=$_ top=$((HISTCMD - 1)) text n number
+  if [[ ${{1-}} == exit ]]; then  # while a command runs, HISTCMD is its own number
+    text=$(HISTTIMEFORMAT= builtin history 1)
+    text=${{text#"${{text%%[! ]*}}"}}
+    top=${{text%%[!0-9]*}}
+  fi
   if [[ -n ${{__safesm_seen-}} ]] && (( top > __safesm_seen )); then
-    if __safesm_is_risky "$(HISTTIMEFORMAT= builtin fc -ln $((__safesm_seen + 1)) "$top")"
-    then
+    text=$'\\n'$(HISTTIMEFORMAT= builtin history $((top - __safesm_seen)))
+    for ((n = __safesm_seen + 1; n <= top; n++)); do  # drop the numbers history prints
+      printf -v number '%5d' "$n"
+      text=${{text/$'\\n'"$number"[* ] /$'\\n'}}
+    done
+    if __safesm_is_risky "$text"; then
       for ((n = top; n > __safesm_seen; n--)); do builtin history -d "$n"; done
     fi
     top=$((HISTCMD - 1))
@@ -109,21 +119,16 @@ __safesm_history_guard() {{
   : "$last"
   return "$status"
 }}
-__safesm_trap() {{  # put the guard in front of the trap for $1, keeping yours
-  local current
-  current=$(trap -p "$1")
-  [[ $current == *__safesm_history_guard* ]] && return
-  if [[ -n $current ]]; then
-    eval "set -- $current"  # trap -- 'COMMANDS' SIGNAL
-    trap -- "__safesm_history_guard; $3" "$4"
-  elif [[ $1 == HUP ]]; then
-    trap -- '__safesm_history_guard; trap - HUP; kill -HUP $$' HUP
+__safesm_current=$(trap -p EXIT)
+if [[ $__safesm_current != *__safesm_history_guard* ]]; then
+  if [[ -n $__safesm_current ]]; then  # yours stays, after the guard
+    eval "__safesm_current=($__safesm_current)"  # trap -- 'COMMANDS' EXIT
+    trap -- "__safesm_history_guard exit; ${{__safesm_current[2]}}" EXIT
   else
-    trap -- __safesm_history_guard "$1"
+    trap -- '__safesm_history_guard exit' EXIT
   fi
-}}
-__safesm_trap EXIT
-__safesm_trap HUP
+fi
+unset __safesm_current
 case $'\\n'"${{PROMPT_COMMAND-}}"$'\\n' in
   *$'\\n'__safesm_history_guard$'\\n'*) ;;
   *) PROMPT_COMMAND="__safesm_history_guard${{PROMPT_COMMAND:+$'\\n'$PROMPT_COMMAND}}" ;;

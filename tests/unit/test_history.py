@@ -20,10 +20,10 @@ from safesm.history.rules import (
 )
 from safesm.history.scan import Finding, clean, find_leaks, scan, scan_blocks, scrub
 from safesm.history.shell_init import _fish_quote, _sh_quote, snippet
-from tests.history_cases import COMPOUND, HARMLESS, LEAKS, PEM_BODY, S
+from tests.history_cases import COMPOUND, HARMLESS, HARMLESS_FISH, LEAKS, PEM_BODY, S
 
 FLAGGED = [(leak.command, leak.rule, leak.masked) for leak in LEAKS]
-NOT_FLAGGED = HARMLESS
+NOT_FLAGGED = HARMLESS + HARMLESS_FISH
 
 
 def bash_file(*cmds: str, stamps: bool = False, first: int = 0) -> bytes:
