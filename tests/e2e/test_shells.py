@@ -165,12 +165,37 @@ def test_zsh_keeps_its_users_hook_and_leading_space_rule(tmp_path, safesm_bin, c
     session = zsh_session(home, safesm_bin,
                           before="zshaddhistory() { [[ $1 != *mine-private* ]] }\n")
     for cmd in ("echo mine-private", " echo leading-space", "echo kept",
-                f"export DB_PASSWORD={canary}\udcff"):  # a byte that is not UTF-8
+                # a byte that is not UTF-8 (it used to make zsh's regex fail to match)
+                f"aws secretsmanager create-secret --name x\udcff --secret-string {canary}",
+                f"export DB_PASSWORD=\udcff{canary}"):
         session.type(cmd)
     session.exit()
     text = (home / HISTORY["zsh"]).read_bytes()
     assert b"mine-private" not in text and b"leading-space" not in text
     assert b"echo kept" in text and canary.encode() not in text
+
+
+NOT_UTF8 = [b"aws secretsmanager create-secret --name x\xff --secret-string hunter2",
+            b"aws \xff secretsmanager create-secret --secret-string hunter2",
+            b"export DB_PASSWORD=\xffhunter2", b"echo \xff; safesm put db hunter2"]
+RAW_CHECK = {
+    "zsh": ["zsh", "-f", "-c", """eval "$SNIPPET"
+while IFS= read -r -d '' cmd; do __safesm_zshaddhistory "$cmd"$'\\n'; printf %s $?; done"""],
+    "bash": ["bash", "--norc", "-c", """eval "$SNIPPET"
+while IFS= read -r -d '' cmd; do __safesm_is_risky "$cmd"; printf %s $?; done"""],
+}
+
+
+@pytest.mark.parametrize("shell", ["zsh", "bash"])
+def test_a_byte_that_is_not_utf8_does_not_hide_a_leak(shell, safesm_bin):
+    """In a UTF-8 locale glibc's regex does not match such a byte, so a rule that had to
+    step over one matched nothing. The guards match in the C locale (1: not saved in zsh,
+    0: risky in bash)."""
+    proc = subprocess.run(RAW_CHECK[shell], input=b"\0".join(NOT_UTF8) + b"\0",
+                          capture_output=True, timeout=60,
+                          env={**os.environ, "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8",
+                               "SNIPPET": snippet(safesm_bin, shell)})
+    assert proc.stdout.decode() == ("1" if shell == "zsh" else "0") * len(NOT_UTF8), proc.stderr
 
 
 FISH_KEYS = {"ctrl-enter-csi-u": "\x1b[13;5u", "ctrl-enter-xterm": "\x1b[27;5;13~",
