@@ -102,4 +102,5 @@ def fish_session(home: Path, safesm_bin: str, bindings: str) -> Session:
     return Session(["fish", "-i"], shell_env(home, safesm_bin), done=DONE, tab="\x16")
 
 
-HISTORY = {"bash": ".bash_history", "zsh": ".zsh_history", "fish": ".local/share/fish/fish_history"}
+HISTORY = {"bash": ".bash_history", "zsh": ".zsh_history",
+           "fish": ".local/share/fish/fish_history"}

@@ -18,7 +18,11 @@ import pytest
 from safesm.history import SHELLS
 from safesm.history.scan import find_leaks
 from tests.e2e.shell_session import (
-    HISTORY, bash_session, fish_session, snippet, zsh_session,
+    HISTORY,
+    bash_session,
+    fish_session,
+    snippet,
+    zsh_session,
 )
 from tests.history_cases import COMPOUND, HARMLESS, HARMLESS_FISH, LEAKS, harmless, leaks
 
@@ -75,7 +79,8 @@ def check_history(text: str, shell: str) -> None:
 
 BASH_SETUPS = {
     "cmdhist": "shopt -s cmdhist; shopt -u lithist",
-    "cmdhist+lithist+history-a": "shopt -s cmdhist lithist histappend; PROMPT_COMMAND='history -a'",
+    "cmdhist+lithist+history-a": ("shopt -s cmdhist lithist histappend; "
+                                  "PROMPT_COMMAND='history -a'"),
     "no-cmdhist": "shopt -u cmdhist lithist",
     "no-cmdhist+lithist+history-a": ("shopt -u cmdhist; shopt -s lithist histappend; "
                                      "PROMPT_COMMAND='history -a'"),
@@ -88,7 +93,8 @@ def test_bash_keeps_every_leak_out_whole_commands_included(tmp_path, safesm_bin,
     when the prompt returns, whatever cmdhist and lithist say, and before a `history -a`
     of the user's writes them out."""
     home = tmp_path / "home"
-    session = bash_session(home, safesm_bin, before="HISTFILE=~/.bash_history\n" + BASH_SETUPS[setup])
+    session = bash_session(home, safesm_bin,
+                           before="HISTFILE=~/.bash_history\n" + BASH_SETUPS[setup])
     type_the_table(session, "bash")
     check_history((home / HISTORY["bash"]).read_text(), "bash")
 
