@@ -149,6 +149,26 @@ _SUFFIXES = ("PASSWORD", "PASSWD", "PASSPHRASE", "_PASS", "TOKEN", "SECRET", "SE
 SECRET_NAME: Seq = (Rep(Cls(WORD)), _words(*_SUFFIXES, fold=True))
 _ASSIGN: Seq = (*SECRET_NAME, Rep(Cls("+"), 0, 1), Lit("="))
 _HERESTRING: Seq = (Lit("<<<"), SOME_BLANK, Secret((value(),)))
+# `safesm exec|env -e VAR=NAME[#FIELD]`: VAR is set to the secret *named* NAME, so the
+# assignment holds no secret. Left alone only when the whole command is that: one line,
+# safesm's global options, exec or env, then options and words with no other `=`, and
+# after `--` words with no `=` at all (`-- env DB_TOKEN=...` is still a leak).
+_NO_EQ = Star((Alt((
+    (Cls(SEP + QUOTES + "=\\", negate=True),),
+    (Lit("'"), Rep(Cls("'=\n", negate=True)), Lit("'")),
+    (Lit('"'), Rep(Cls('"=\\\n', negate=True)), Lit('"')),
+)),), low=1)
+_SECRET_REF = (Rep(Cls(QUOTES), 0, 1), Cls("A-Za-z_"), Rep(Cls(WORD)), Lit("="),
+               Rep(Cls(SEP + QUOTES + "$`\\", negate=True)), Rep(Cls(QUOTES), 0, 1))
+_EXEC_ITEM = Alt((
+    (_words("-e", "--env"), Alt(((BLANKS,), (Lit("="),))), *_SECRET_REF),
+    (not_one_of(("-e", "--env", "--"), SEP + QUOTES + "=\\"),),
+))
+SAFESM_EXEC_REFS: Seq = (
+    Rep(Cls(" \t\n")), Lit("safesm", quoted=True), Star((BLANKS, *_GLOBAL)), BLANKS,
+    _words("exec", "env"), Star((BLANKS, _EXEC_ITEM)),
+    Alt(((BLANKS, Lit("--"), Star((BLANKS, _NO_EQ))), ())), Rep(Cls(" \t\n")),
+)
 _HEADERS = ("authorization", "proxy-authorization", "x-api-key", "api-key", "x-auth-token",
             "private-token", "x-access-token")
 _B64 = "A-Za-z0-9+/"
@@ -169,6 +189,7 @@ class Rule:
     terms: tuple[Seq, ...]
     mask: str = "word"
     runs_a_process: bool = True  # the command line was visible in `ps` while it ran
+    unless: Seq = ()  # a whole command this rule leaves alone (matched from start to end)
 
     @cached_property
     def pcre(self) -> tuple[str, ...]:
@@ -177,6 +198,14 @@ class Rule:
     @cached_property
     def ere(self) -> tuple[str, ...]:
         return tuple(ere(t) for t in self.terms)
+
+    @cached_property
+    def unless_pcre(self) -> str:
+        return f"^(?:{pcre(self.unless)})$" if self.unless else ""
+
+    @cached_property
+    def unless_ere(self) -> str:
+        return f"^({ere(self.unless)})$" if self.unless else ""
 
     @cached_property
     def needles(self) -> tuple[Needles | None, ...]:
@@ -205,14 +234,14 @@ RULES: tuple[Rule, ...] = (
          "a PASSWORD/TOKEN/SECRET/API_KEY variable or option set inline "
          "(export X_PASSWORD=..., --password=..., docker run -e X_TOKEN=...)",
          ((Bound(WORD + QUOTES), *_ASSIGN, Secret((value("@"),))),),
-         runs_a_process=False),
+         runs_a_process=False, unless=SAFESM_EXEC_REFS),
     Rule("quoted-secret-assignment",
          "the same, quoted, as an option or declaration (docker run -e \"X_TOKEN=...\")",
          ((WORD_START, _words("-e", "--env", "--build-arg", "--set", "--set-string", "export",
                               "env", "declare", "typeset", "local", "readonly"),
            Star((BLANKS, Lit("-"), Rep(Cls("A-Za-z"), 1)), high=3), Rep(Cls(" \t="), 1),
            Cls(QUOTES), *_ASSIGN, Secret((Cls("\"'$` \t\n\\", negate=True),))),),
-         mask="to-quote"),
+         mask="to-quote", unless=SAFESM_EXEC_REFS),
     Rule("fish-set-secret",
          "fish `set` of a PASSWORD/TOKEN/SECRET variable with an inline value",
          ((WORD_START, Lit("set"), Star((BLANKS, Lit("-"), Rep(Cls("A-Za-z-"), 1))), BLANKS,

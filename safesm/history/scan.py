@@ -30,6 +30,7 @@ class _Compiled:
     terms: tuple[re.Pattern[bytes], ...]
     needles: tuple[tuple[bytes, ...], ...]  # per term with needles: one of them is needed
     block_needles: tuple[bytes, ...]  # the most selective of those: searched per block
+    unless: re.Pattern[bytes] | None  # a whole command the rule leaves alone
 
 
 @functools.cache
@@ -40,7 +41,8 @@ def _compiled() -> tuple[_Compiled, ...]:
         needles = tuple(tuple(n.encode() for n in ns.texts) for ns in rule.needles if ns)
         best = max(needles, key=lambda ns: min(len(n) for n in ns), default=())
         out.append(_Compiled(rule, tuple(re.compile(p.encode(), re.DOTALL) for p in rule.pcre),
-                             needles, best))
+                             needles, best,
+                             re.compile(rule.unless_pcre.encode()) if rule.unless else None))
     return tuple(out)
 
 
@@ -76,7 +78,7 @@ def find_leaks(text: bytes) -> list[Leak]:
         if not all(any(n in folded for n in ns) for ns in item.needles):
             continue
         firsts = [regex.search(text) for regex in item.terms]
-        if not all(firsts):
+        if not all(firsts) or (item.unless and item.unless.match(text)):
             continue
         spans = [s for m in item.terms[-1].finditer(text)
                  for s in secret_spans(item.rule.mask, text, m)]

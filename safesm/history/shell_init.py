@@ -1,8 +1,10 @@
 """Pure: the text `safesm shell-init SHELL` prints, built from the rules.
 
-Each shell gets the same two primitives: ``__safesm_match TEXT REGEX`` (true on a match,
-and on a regex error: the guard fails closed) and ``__safesm_is_risky TEXT`` (one line per
-rule, its terms joined by "and"). What calls them differs:
+Each shell gets the same primitives: ``__safesm_match TEXT REGEX`` (true on a match,
+and on a regex error: the guard fails closed), ``__safesm_exempt TEXT REGEX`` (true only
+on a match: the whole command a rule leaves alone, such as ``safesm exec -e VAR=NAME``)
+and ``__safesm_is_risky TEXT`` (one line per rule, its terms joined by "and"). What calls
+them differs:
 
 - zsh: a ``zshaddhistory`` hook, in the C locale (a byte that is not valid UTF-8 cannot
   make a match fail);
@@ -70,6 +72,8 @@ def _posix_checks(indent: str, bash: bool) -> str:
     for rule in RULES:
         tests = [_glob_any(n, bash) for n in rule.needles if n]
         tests += [f'__safesm_match "$1" {_sh_quote(t)}' for t in rule.ere]
+        if rule.unless:  # a failing regex exempts nothing
+            tests.append(f'! __safesm_exempt "$1" {_sh_quote(rule.unless_ere)}')
         lines.append(f"{indent}{' && '.join(tests)} && return 0  # {rule.id}")
     return "\n".join(lines)
 
@@ -80,6 +84,8 @@ def _fish_checks(indent: str) -> str:
         tests = [f"begin; {_pcre_any(n)}; end" if n.quoted else _pcre_any(n)
                  for n in rule.needles if n]
         tests += [f"__safesm_match {_fish_quote('(?s)' + t)} $argv[1]" for t in rule.pcre]
+        if rule.unless:  # a failing regex exempts nothing
+            tests.append(f"not string match -qr -- {_fish_quote(rule.unless_pcre)} $argv[1]")
         lines.append(f"{indent}{'; and '.join(tests)}; and return 0  # {rule.id}")
     return "\n".join(lines)
 
@@ -91,6 +97,7 @@ def _bash_snippet() -> str:
 # shell exits; one that carries a secret is deleted from history before bash writes it.
 # Adds ignorespace to HISTCONTROL; your own settings stay.
 __safesm_match() {{ [[ $1 =~ $2 ]]; (( $? != 1 )); }}
+__safesm_exempt() {{ [[ $1 =~ $2 ]]; }}  # only a match: a regex error exempts nothing
 __safesm_is_risky() {{
   local LC_ALL=C f=${{1,,}} q=
   [[ $1 == *[\\"\\'\\\\]* ]] && q=1  # quoting may split a needle
@@ -145,6 +152,7 @@ def _zsh_snippet() -> str:
 # safesm shell-init zsh: keep commands that carry secrets out of zsh history.
 # Adds a zshaddhistory hook next to yours (add-zsh-hook) and sets HIST_IGNORE_SPACE.
 __safesm_match() {{ [[ $1 =~ $2 ]]; (( $? != 1 )); }}
+__safesm_exempt() {{ [[ $1 =~ $2 ]]; }}  # only a match: a regex error exempts nothing
 __safesm_is_risky() {{
   emulate -L zsh
   local LC_ALL=C MATCH MBEGIN MEND f=${{(L)1}} q=

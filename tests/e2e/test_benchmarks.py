@@ -35,3 +35,15 @@ def test_benchmark_smoke(tmp_path):
         for stats in sc["results"].values():
             assert stats["failures"] == 0 and stats["wall_median"] > 0
         assert sc["target"]["ratio"] > 0
+
+
+def test_history_benchmark_smoke():
+    proc = subprocess.run(
+        [sys.executable, "-m", "benchmarks.history", "--line", "300", "--file-mb", "0.01",
+         "--command", "300"],
+        cwd=ROOT, capture_output=True, text=True, timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "slowest one-line scan:" in proc.stdout and "peak RSS" in proc.stdout
+    rows = [line for line in proc.stdout.splitlines() if line.startswith(("| zsh", "| fish"))]
+    assert len(rows) == 4, proc.stdout

@@ -187,7 +187,8 @@ def _fragments() -> list[str]:
                     yield from lits(option)
             elif isinstance(atom, (Star, Secret)):
                 yield from lits(atom.body)
-    found = {text for rule in RULES for term in rule.terms for text in lits(term)}
+    found = {text for rule in RULES for term in (*rule.terms, rule.unless)
+             for text in lits(term)}
     return sorted(found | {" ", "\t", "\n", "'", '"', "\\", "$", "=", ":", "@", "/", "x", "9",
                            "-", "|", "<", "A" * 20, "ab+/" * 12, "file://", "%s", S})
 
@@ -202,7 +203,8 @@ def test_ere_and_pcre_agree():
     """The ERE given to zsh and bash matches exactly what the PCRE of fish and the scanner
     matches, on the shared table and on random mixes of the rules' own fragments."""
     for rule in RULES:
-        for p, e in zip(rule.pcre, rule.ere, strict=True):
+        pairs = zip((*rule.pcre, rule.unless_pcre), (*rule.ere, rule.unless_ere), strict=True)
+        for p, e in [pair for pair in pairs if pair[0]]:
             python, posix = re.compile(p.encode(), re.DOTALL), re.compile(e.encode(), re.DOTALL)
             for cmd in CORPUS + _random_commands(3000, hash(rule.id) % 1000):
                 data = cmd.encode()
