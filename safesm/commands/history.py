@@ -1,27 +1,23 @@
 """`safesm history scan|scrub`: find and remove secrets that already reached shell history.
 
-The logic (formats, rules, masking, the rewrite plan) is pure, in safesm/history/;
-this module reads the files, asks, and rewrites them atomically.
+The rules and formats are pure (safesm/history/); reading, locking and rewriting the
+files is ``ops.history``; this module asks, reports and advises.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import stat
-import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import click
 
 from .. import hardening, render
-from ..errors import ConflictError, FindingsError, UsageError
+from ..errors import ConflictError, FindingsError
 from ..history import SHELLS
-from ..history.formats import detect_shell
-from ..history.scan import Finding, digest, scan, scrub
+from ..history.scan import Finding
+from ..ops.history import Rewritten, Scanned, Target, rewrite_file, scan_file, targets
 from ..runtime import Runtime
 from ._common import change_json_option, confirm_or_refuse, echo, group, pass_runtime, report_change
 
@@ -44,75 +40,14 @@ RELOAD = {
 }
 
 
-@dataclass(frozen=True)
-class Snapshot:
-    """What a file looked like when it was scanned: rewriting is refused if it moved on."""
-
-    size: int
-    mtime_ns: int
-    inode: int
-    digest: str
+def _targets(rt: Runtime, files: tuple[str, ...], shell: str | None) -> list[Target]:
+    return targets(files, shell, rt.env.environ, Path.home())
 
 
-@dataclass(frozen=True)
-class Target:
-    path: Path  # as the user knows it
-    real: Path  # what gets rewritten (a symlinked history file stays a symlink)
-    shell: str
-
-
-@dataclass(frozen=True)
-class Scanned:
-    target: Target
-    data: bytes
-    snapshot: Snapshot
-    findings: list[Finding]
-
-
-def _default_targets() -> list[tuple[Path, str | None]]:
-    """$HISTFILE and the usual files of bash, zsh and fish under HOME."""
-    home = Path.home()
-    data_home = Path(os.environ.get("XDG_DATA_HOME") or home / ".local" / "share")
-    zdot = Path(os.environ.get("ZDOTDIR") or home)
-    found: list[tuple[Path, str | None]] = []
-    if os.environ.get("HISTFILE"):
-        found.append((Path(os.environ["HISTFILE"]), None))
-    found += [(home / ".bash_history", "bash"), (zdot / ".zsh_history", "zsh"),
-              (zdot / ".zhistory", "zsh"), (data_home / "fish" / "fish_history", "fish")]
-    return [(p, s) for p, s in found if p.is_file()]
-
-
-def _read(path: Path) -> tuple[bytes, Snapshot]:
-    try:
-        with open(path, "rb") as fh:
-            data = fh.read()
-            st = os.fstat(fh.fileno())
-    except OSError as exc:
-        raise UsageError(f"cannot read a history file given on the command line: "
-                         f"{exc.strerror}.") from None
-    return data, Snapshot(st.st_size, st.st_mtime_ns, st.st_ino, digest(data))
-
-
-def _targets(files: tuple[str, ...], shell: str | None) -> list[Target]:
-    pairs = [(Path(f), None) for f in files] if files else _default_targets()
-    out: dict[Path, Target] = {}
-    for path, known in pairs:
-        real = Path(os.path.realpath(path))
-        if real not in out:
-            out[real] = Target(path, real, shell or known or "")
-    return list(out.values())
-
-
-def _scan(targets: list[Target]) -> list[Scanned]:
+def _scan(found: list[Target]) -> list[Scanned]:
     """Read and scan each file; its secrets are in memory from here on, so no core dumps."""
     hardening.protect_process()
-    scanned = []
-    for target in targets:
-        data, snapshot = _read(target.real)
-        shell = target.shell or detect_shell(target.real.name, data)
-        target = Target(target.path, target.real, shell)
-        scanned.append(Scanned(target, data, snapshot, scan(data, shell)))
-    return scanned
+    return [scan_file(target) for target in found]
 
 
 def _entries(count: int) -> str:
@@ -160,7 +95,7 @@ def history_group() -> None:
 @pass_runtime
 def scan_cmd(rt: Runtime, files: tuple[str, ...], shell: str | None, as_json: bool) -> None:
     """Report history entries that carry a secret (masked). Exit 8 if any."""
-    scanned = _scan(_targets(files, shell))
+    scanned = _scan(_targets(rt, files, shell))
     findings = [f for s in scanned for f in s.findings]
     if as_json:
         echo(rt, json.dumps({
@@ -181,46 +116,6 @@ def scan_cmd(rt: Runtime, files: tuple[str, ...], shell: str | None, as_json: bo
     else:
         rt.notice("safesm: no secrets found in " +
                   ", ".join(str(s.target.path) for s in scanned) + ".\n" + NOT_SAVED_YET)
-
-
-def _rewrite(item: Scanned, new: bytes) -> None:
-    """Atomically replace the file: same directory, mode and owner; fsync; then rename.
-
-    Refuses (changing nothing) if the file moved on since it was scanned, so that a
-    shell writing new history in the meantime never loses an entry.
-    """
-    real, st = item.target.real, os.stat(item.target.real)
-    fd, tmp = tempfile.mkstemp(prefix=f".{real.name}.", suffix=".safesm", dir=real.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(new)
-            fh.flush()
-            os.fchmod(fh.fileno(), stat.S_IMODE(st.st_mode))
-            if (st.st_uid, st.st_gid) != (os.geteuid(), os.getegid()):
-                try:
-                    os.fchown(fh.fileno(), st.st_uid, st.st_gid)
-                except PermissionError:
-                    raise UsageError(f"cannot keep the owner of {item.target.path}; nothing "
-                                     "was changed in it.", "Run as the file's owner.") from None
-            os.fsync(fh.fileno())
-        if _read(real)[1] != item.snapshot:
-            raise ConflictError(f"{item.target.path} changed while safesm was scrubbing it "
-                                "(a shell wrote to it); nothing was changed in it.",
-                                "Run the command again.")
-        os.replace(tmp, real)
-        tmp = ""
-        _fsync_dir(real.parent)
-    finally:
-        if tmp:
-            os.unlink(tmp)
-
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _confirm(rt: Runtime, count: int, mask: bool, yes: bool) -> None:
@@ -244,35 +139,41 @@ def scrub_cmd(rt: Runtime, files: tuple[str, ...], shell: str | None, mask: bool
     rewritten atomically with its mode and owner, every other entry byte for byte,
     and no backup copy is kept.
     """
-    scanned = [s for s in _scan(_targets(files, shell)) if s.findings]
+    scanned = [s for s in _scan(_targets(rt, files, shell)) if s.findings]
     if not scanned:
         report_change(rt, as_json, "safesm: no secrets found in shell history; nothing to "
                       "scrub.\n" + NOT_SAVED_YET, None, "history-scrub", False, files=[])
         return
-    for item in scanned:
-        if not stat.S_ISREG(os.stat(item.target.real).st_mode):
-            raise UsageError(f"{item.target.path} is not a regular file; nothing was changed.")
     _report(rt, scanned, to_stderr=as_json)
     _confirm(rt, sum(len(s.findings) for s in scanned), mask, yes)
     failed: list[ConflictError] = []
-    done: list[str] = []
-    rewritten: list[dict[str, Any]] = []
+    done: list[Rewritten] = []
     for item in scanned:
         try:
-            _rewrite(item, scrub(item.data, item.findings, mask))
+            done.append(rewrite_file(item, mask))
         except ConflictError as err:
             failed.append(err)
             continue
-        done.append(item.target.shell)
-        rewritten.append({"path": str(item.target.path), "shell": item.target.shell,
-                          "entries": len(item.findings)})
-        entries = _entries(len(item.findings))
-        rt.env.say(f"Masked the secrets of {entries} in {item.target.path}." if mask
-                   else f"Removed {entries} from {item.target.path}.")
-    for shell_name in dict.fromkeys(done):
+        rt.env.say(_done_line(done[-1], len(item.findings), mask))
+    for shell_name in dict.fromkeys(d.target.shell for d in done):
         rt.env.say(RELOAD[shell_name])
     if as_json:
+        rewritten = [{"path": str(d.target.path), "shell": d.target.shell, "entries": d.entries}
+                     for d in done]
         echo(rt, render.change(None, "history-scrub", bool(rewritten), masked=mask,
                                files=rewritten))
     if failed:
         raise ConflictError(" ".join(e.message for e in failed), failed[0].hint)
+
+
+def _done_line(done: Rewritten, shown: int, mask: bool) -> str:
+    entries = _entries(done.entries)
+    line = (f"Masked the secrets of {entries} in {done.target.path}." if mask
+            else f"Removed {entries} from {done.target.path}.")
+    if done.entries > shown:
+        line += (f" ({done.entries - shown} of them came to light only once the others "
+                 "were gone.)")
+    if done.kept_bytes:
+        line += (" A shell wrote to the file while it was replaced; what it wrote is kept "
+                 "as it was: run `safesm history scan` again.")
+    return line

@@ -2,7 +2,16 @@
 
 Parsers take bytes and return entries with byte offsets, so that ``history scrub`` can
 rewrite a file keeping every other byte as it was; ``decode`` gives the command as the
-shell sees it, with the raw offset of each of its bytes.
+shell sees it, with the raw offset of each of its bytes. A parser also says how far its
+entries are complete, so that a file can be read block by block (``final=False``: the
+last entry may go on in the next block).
+
+Where an entry ends is known for zsh (a backslash before the newline), fish (``- cmd:``)
+and bash with ``HISTTIMEFORMAT`` (timestamp lines). Plain bash files only hold lines: a
+command typed over several lines (a quoted PEM key, a here-document, a loop with
+``lithist``) looks like several commands. ``bash_lexer`` reads them the way bash would
+and groups a line with the lines that continue it; a group that is still open after
+``MAX_GROUP`` lines is not trusted, and its first line stands alone.
 """
 
 from __future__ import annotations
@@ -10,23 +19,38 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .bash_lexer import CLOSED, line_state
+
+MAX_GROUP = 200  # lines a multi-line bash command may span before grouping gives up
+
 
 @dataclass(frozen=True)
 class Entry:
-    """One history entry: its raw byte span, and the spans of its command line(s)."""
+    """One history entry: its raw byte span, and the spans of its command line(s).
+
+    ``parts``: what removing the entry may delete, each a raw span with its newline. A
+    bash group between two timestamps may hold several commands (a session without
+    ``HISTTIMEFORMAT`` appended to the file), each a part; elsewhere one part, the entry.
+    """
 
     start: int
     end: int
     lines: tuple[tuple[int, int], ...]  # raw (start, end) of each command line, no newline
     cmd_start: int  # where the command text starts (after a zsh/fish prefix)
+    parts: tuple[tuple[int, int], ...] = ()
 
+    def removable(self) -> tuple[tuple[int, int], ...]:
+        return self.parts or ((self.start, self.end),)
+
+
+Line = tuple[int, int, int]  # start, end without newline, end with newline
 
 _BASH_TS = re.compile(rb"#\d+")
 _ZSH_EXT = re.compile(rb": *\d+:\d+;")
 _FISH_CMD = b"- cmd: "
 
 
-def _split_lines(data: bytes) -> list[tuple[int, int, int]]:
+def split_lines(data: bytes) -> list[Line]:
     """(start, end without newline, end with newline) of every line."""
     out, pos, size = [], 0, len(data)
     while pos < size:
@@ -37,75 +61,121 @@ def _split_lines(data: bytes) -> list[tuple[int, int, int]]:
     return out
 
 
-def parse_bash(data: bytes) -> list[Entry]:
-    """Lines; a `#1700000000` timestamp line starts an entry that runs to the next one."""
-    entries: list[Entry] = []
-    group: list[tuple[int, int, int]] = []
-    ts_start: int | None = None
+def _entry(group: list[Line], start: int | None = None, cmd_start: int | None = None,
+           parts: tuple[tuple[int, int], ...] = ()) -> Entry:
+    return Entry(group[0][0] if start is None else start, group[-1][2],
+                 tuple((s, e) for s, e, _ in group),
+                 group[0][0] if cmd_start is None else cmd_start, parts)
 
-    def close() -> None:
-        if group:
-            start = group[0][0] if ts_start is None else ts_start
-            entries.append(Entry(start, group[-1][2], tuple((s, e) for s, e, _ in group),
-                                 group[0][0]))
 
-    for line in _split_lines(data):
+def bash_groups(data: bytes, lines: list[Line], final: bool = True) -> list[list[Line]]:
+    """Lines grouped into commands the way bash reads them (see the module docstring).
+
+    A group still open at the end of the file is not trusted either (``final``); in a
+    block that more of the file follows, it is kept open for the next block to decide.
+    """
+    groups, i = [], 0
+    while i < len(lines):
+        state = line_state(data, lines[i][0], lines[i][1], CLOSED)
+        j = i
+        while state != CLOSED and j + 1 < len(lines) and j - i < MAX_GROUP:
+            j += 1
+            state = line_state(data, lines[j][0], lines[j][1], state)
+        if state != CLOSED and (j + 1 < len(lines) or final):
+            j = i  # still open after MAX_GROUP lines: not a command we can trust
+        groups.append(lines[i:j + 1])
+        i = j + 1
+    return groups
+
+
+def _bash_entries(data: bytes, ts: int | None, seg: list[Line], final: bool) -> list[Entry]:
+    """The entries of the lines after one timestamp (or of untimed lines, ``ts`` None)."""
+    parts = bash_groups(data, seg, final)
+    if ts is None:
+        return [_entry(p) for p in parts]
+    if len(parts) == 1:
+        return [_entry(parts[0], start=ts)]
+    if len(seg) > MAX_GROUP:  # one timestamp, then a long untimed history
+        return [_entry(parts[0], start=ts)] + [_entry(p) for p in parts[1:]]
+    spans = tuple((p[0][0], p[-1][2]) for p in parts)
+    return [_entry(seg, start=ts, cmd_start=seg[0][0], parts=spans)]
+
+
+def parse_bash(data: bytes, final: bool = True) -> tuple[list[Entry], int]:
+    """Entries and how far they are complete. A `#1700000000` line starts a timed entry
+    that runs to the next one; untimed lines are grouped by ``bash_groups``."""
+    segments: list[tuple[int | None, list[Line]]] = [(None, [])]
+    for line in split_lines(data):
         if _BASH_TS.fullmatch(data, line[0], line[1]):
-            close()
-            group, ts_start = [], line[0]
-        elif ts_start is None:
-            group = [line]
-            close()
-            group = []
+            segments.append((line[0], []))
         else:
-            group.append(line)
-    close()
-    return entries
+            segments[-1][1].append(line)
+    entries = [e for ts, seg in segments if seg for e in _bash_entries(data, ts, seg, final)]
+    if final:
+        return entries, len(data)
+    last_ts = segments[-1][0]
+    if last_ts is not None and not segments[-1][1]:
+        return entries, last_ts  # ends with a timestamp: its command comes next
+    if not entries:
+        return entries, 0
+    last = entries.pop()  # may go on in the next block
+    return entries, last.start
 
 
-def parse_zsh(data: bytes) -> list[Entry]:
+def parse_zsh(data: bytes, final: bool = True) -> tuple[list[Entry], int]:
     """`: 1700000000:0;cmd` (or plain) lines; a line ending in a backslash continues."""
     entries: list[Entry] = []
-    group: list[tuple[int, int, int]] = []
+    group: list[Line] = []
 
     def close() -> None:
         prefix = _ZSH_EXT.match(data, group[0][0], group[0][1])
-        entries.append(Entry(group[0][0], group[-1][2], tuple((s, e) for s, e, _ in group),
-                             prefix.end() if prefix else group[0][0]))
+        entries.append(_entry(group, cmd_start=prefix.end() if prefix else group[0][0]))
 
-    for line in _split_lines(data):
+    for line in split_lines(data):
         group.append(line)
         if line[1] > line[0] and data[line[1] - 1] == 0x5C and line[2] > line[1]:
             continue
         close()
         group = []
-    if group:
+    if group and final:
         close()
-    return entries
+        group = []
+    return entries, group[0][0] if group else len(data)
 
 
-def parse_fish(data: bytes) -> list[Entry]:
+def parse_fish(data: bytes, final: bool = True) -> tuple[list[Entry], int]:
     """`- cmd: ...` lines followed by indented `when:`/`paths:` lines."""
     entries: list[Entry] = []
-    current: tuple[int, int, int] | None = None
+    current: Line | None = None
     end = 0
-    for start, stop, after in _split_lines(data):
+
+    def close() -> None:
+        assert current is not None
+        entries.append(Entry(current[0], end, ((current[0], current[1]),), current[2]))
+
+    for start, stop, after in split_lines(data):
         if data.startswith(_FISH_CMD, start) or data[start:stop] == _FISH_CMD.rstrip():
             if current:
-                entries.append(Entry(current[0], end, ((current[0], current[1]),), current[2]))
+                close()
             current = (start, stop, min(start + len(_FISH_CMD), stop))
             end = after
         elif current and data.startswith(b" ", start):
             end = after
         elif current:
-            entries.append(Entry(current[0], end, ((current[0], current[1]),), current[2]))
+            close()
             current = None
-    if current:
-        entries.append(Entry(current[0], end, ((current[0], current[1]),), current[2]))
-    return entries
+    if current and final:
+        close()
+        current = None
+    return entries, current[0] if current else len(data)
 
 
 PARSERS = {"bash": parse_bash, "zsh": parse_zsh, "fish": parse_fish}
+
+
+def parse(data: bytes, shell: str) -> list[Entry]:
+    """Every entry of a whole file."""
+    return PARSERS[shell](data, True)[0]
 
 
 def decode(data: bytes, entry: Entry, shell: str) -> tuple[bytes, list[int]]:
@@ -131,6 +201,11 @@ def decode(data: bytes, entry: Entry, shell: str) -> tuple[bytes, list[int]]:
 
 def _decode_line(data: bytes, pos: int, stop: int, shell: str, out: bytearray,
                  offsets: list[int]) -> None:
+    if shell == "bash" or (shell == "zsh" and data.find(b"\x83", pos, stop) < 0) or (
+            shell == "fish" and data.find(b"\\", pos, stop) < 0):
+        out += data[pos:stop]
+        offsets.extend(range(pos, stop))
+        return
     while pos < stop:
         byte, step = data[pos], 1
         if shell == "zsh" and byte == 0x83 and pos + 1 < stop:
@@ -142,15 +217,15 @@ def _decode_line(data: bytes, pos: int, stop: int, shell: str, out: bytearray,
         pos += step
 
 
-def detect_shell(name: str, data: bytes) -> str:
-    """The format of a history file, from its name, else from its first entries."""
+def detect_shell(name: str, head: bytes) -> str:
+    """The format of a history file, from its name, else from its first bytes."""
     lowered = name.lower()
     for shell in ("fish", "zsh", "bash"):
         if shell in lowered:
             return shell
     if lowered.endswith(".zhistory"):
         return "zsh"
-    head = data[:65536]
+    head = head[:65536]
     if head.startswith(_FISH_CMD) or b"\n" + _FISH_CMD in head:
         return "fish"
     if _ZSH_EXT.match(head) or re.search(rb"\n: *\d+:\d+;", head):

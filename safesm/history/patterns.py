@@ -1,33 +1,41 @@
-"""Pure: a small pattern language for the leak rules, and its three compilers.
+"""Pure: a small pattern language for the leak rules, and its two compilers.
 
-A rule is written once as a tuple of atoms and compiled three ways: a Python regex
-(the scanner, with a ``secret`` group to mask), a POSIX ERE (the zsh ``zshaddhistory``
-hook and fish's ``string match -r``), and bash glob patterns for ``HISTIGNORE``. The
-ERE and the Python regex match exactly the same commands. Globs have no repetition of
-a character class, so a glob is broader than its rule (it may keep a few harmless
-look-alikes out of bash history), with one exception: where a rule allows a run of
-blanks before a value, its globs take exactly one (a ``*`` there would swallow the
-exemptions that follow, like ``file://``).
+A rule is a conjunction of terms (see ``rules``); each term is a tuple of atoms written
+once and compiled two ways:
+
+- ``pcre``: the scanner's Python ``re`` and fish's PCRE2 (``string match -r``), with a
+  ``secret`` group where the secret starts;
+- ``ere``: POSIX ERE for zsh's ``=~`` and bash's ``[[ =~ ]]`` (glibc, run in the C locale).
+
+Both match exactly the same commands (a unit test compares them on the shared command
+table and on random input).
+
+Linear time, in every engine. A term never holds an unbounded "any text" gap; it starts
+at an anchor (a literal, or a word start) and what follows is either bounded or a run
+of a class that the next atom cannot start with, so a backtracking engine never has two
+ways to split the text. ``Bound`` and line anchors may only open a term (in ERE they
+consume the byte before the match).
 """
 
 from __future__ import annotations
 
-import itertools
-import re
 from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
 class Lit:
-    """Literal text; ``fold`` matches letters in either case (portable: no regex flags)."""
+    """Literal text. ``fold``: letters in either case (portable: no regex flags).
+    ``quoted``: shell quoting may surround or split it (``"aws"``, ``a\\ws``, ``'put'``):
+    up to two of ``"'\\`` before each character and after the last."""
 
     text: str
     fold: bool = False
+    quoted: bool = False
 
 
 @dataclass(frozen=True)
 class Cls:
-    """One character from a bracket set. ``chars`` is portable bracket content."""
+    """One character from a set (``chars`` lists them; ``a-z`` style ranges allowed)."""
 
     chars: str
     negate: bool = False
@@ -35,32 +43,11 @@ class Cls:
 
 @dataclass(frozen=True)
 class Rep:
-    """``cls`` repeated ``low``..``high`` times (``high`` None: unbounded).
-
-    In a glob, an unbounded run becomes ``*`` (broader than the rule), unless
-    ``glob_max`` caps it at that many copies (for runs of spaces before a value,
-    where ``*`` would swallow the exemptions that follow).
-    """
+    """``cls`` repeated ``low``..``high`` times (``high`` None: unbounded)."""
 
     cls: Cls
     low: int = 0
     high: int | None = None
-    glob_max: int | None = None
-
-
-@dataclass(frozen=True)
-class Gap:
-    """Any text, including none."""
-
-
-@dataclass(frozen=True)
-class Bol:
-    """Start of the command (in globs: nothing, as every glob starts with ``*``)."""
-
-
-@dataclass(frozen=True)
-class Eol:
-    """End of the command (in globs: nothing, as every glob ends with ``*``)."""
 
 
 @dataclass(frozen=True)
@@ -70,125 +57,258 @@ class Alt:
 
 @dataclass(frozen=True)
 class Star:
-    """A sequence repeated zero or more times (in globs: ``*``)."""
+    """A sequence repeated ``low`` to ``high`` times (``high`` None: unbounded)."""
 
     body: Seq
+    low: int = 0
+    high: int | None = None
+
+
+@dataclass(frozen=True)
+class Bound:
+    """Start of the text, or a character not in ``chars`` before this point."""
+
+    chars: str
+
+
+@dataclass(frozen=True)
+class LineStart:
+    """Start of the text or of a line."""
+
+
+@dataclass(frozen=True)
+class End:
+    """End of the text (only as an option beside a class that holds a newline)."""
+
+
+@dataclass(frozen=True)
+class LineEnd:
+    """End of the text or of a line (the newline is part of the match in ERE)."""
+
+
+@dataclass(frozen=True)
+class Any:
+    """Any one character, a newline too."""
 
 
 @dataclass(frozen=True)
 class Secret:
-    """The part of the match where the secret starts; masked and never shown."""
+    """Where the secret starts (its extent is the rule's ``mask``); never shown."""
 
     body: Seq
 
 
-Atom = Lit | Cls | Rep | Gap | Bol | Eol | Alt | Star | Secret
+Atom = Lit | Cls | Rep | Alt | Star | Bound | LineStart | End | LineEnd | Any | Secret
 Seq = tuple[Atom, ...]
 
-_ERE_SPECIAL = set(".[]()*+?{}|^$\\")
-# Escaped with a backslash in globs: glob syntax, and what HISTIGNORE itself parses
-# (':' separates patterns, '&' means the previous line, quotes would span separators).
-_GLOB_SPECIAL = set("*?[]\\:&'\"")
+_SPECIAL = set(".[]()*+?{}|^$\\")
+QUOTING = "\"'\\"
 
 
-def _ere_char(ch: str, fold: bool) -> str:
-    if fold and ch.isalpha():
-        return f"[{ch.upper()}{ch.lower()}]"
+def expand(chars: str) -> str:
+    """The characters a bracket set lists, ranges spelled out (``a-c`` -> ``abc``)."""
+    out, i = [], 0
+    while i < len(chars):
+        if i + 2 < len(chars) and chars[i + 1] == "-":
+            out += [chr(c) for c in range(ord(chars[i]), ord(chars[i + 2]) + 1)]
+            i += 3
+        else:
+            out.append(chars[i])
+            i += 1
+    return "".join(dict.fromkeys(out))
+
+
+def _bracket_body(chars: str, pcre: bool) -> str:
+    """Portable bracket content: ranges kept, ``\\`` doubled, ``-`` last, no ``]``/``^``/``[``."""
+    if any(c in chars for c in "]^["):
+        raise ValueError(f"{chars!r}: ']', '^' and '[' are not portable in a bracket")
+    body, dash, i = [], False, 0
+    while i < len(chars):
+        if i + 2 < len(chars) and chars[i + 1] == "-":
+            body.append(chars[i:i + 3])
+            i += 3
+            continue
+        if chars[i] == "-":
+            dash = True
+        else:
+            body.append(_bracket_char(chars[i], pcre))
+        i += 1
+    return "".join(body) + ("-" if dash else "")
+
+
+def _bracket_char(ch: str, pcre: bool) -> str:
     if ch == "\\":
-        return "[\\\\]"
-    if ch in _ERE_SPECIAL:
-        if ch in "^]":
-            raise ValueError(f"{ch!r} is not portable in a rule literal")
-        return f"[{ch}]"
+        return "\\\\"  # PCRE: an escaped backslash; POSIX: a backslash, twice
+    if pcre and ch in "\t\n":
+        return "\\t" if ch == "\t" else "\\n"
     return ch
 
 
-def _ere_cls(cls: Cls) -> str:
-    if not cls.negate and len(cls.chars) == 1 and cls.chars not in _ERE_SPECIAL:
-        return cls.chars
-    return f"[{'^' if cls.negate else ''}{cls.chars}]"
+def _cls(cls: Cls, pcre: bool) -> str:
+    chars = cls.chars
+    if not cls.negate and len(chars) == 1:
+        return _char(chars, pcre)
+    return f"[{'^' if cls.negate else ''}{_bracket_body(chars, pcre)}]"
 
 
-def to_regex(seq: Seq, python: bool = False) -> str:
-    """The ERE for the shells, or (``python=True``) the scanner's regex with a secret group."""
+def _char(ch: str, pcre: bool, fold: bool = False) -> str:
+    if fold and ch.isalpha() and ch.upper() != ch.lower():
+        return f"[{ch.upper()}{ch.lower()}]"
+    if ch == "\\":
+        return "[\\\\]"  # PCRE: an escaped backslash; POSIX: a backslash, twice
+    if ch == "^":
+        return "\\^"
+    if ch in _SPECIAL:
+        return f"[{ch}]"
+    if pcre and ch in "\t\n":
+        return "\\t" if ch == "\t" else "\\n"
+    return ch
+
+
+def _lit(atom: Lit, pcre: bool) -> str:
+    chars = [_char(c, pcre, atom.fold) for c in atom.text]
+    if not atom.quoted:
+        return "".join(chars)
+    q = "[\"'\\\\]{0,2}"
+    return q + q.join(chars) + q
+
+
+def _group(body: str, pcre: bool) -> str:
+    return f"(?:{body})" if pcre else f"({body})"
+
+
+def _quant(low: int, high: int | None) -> str:
+    if (low, high) == (0, None):
+        return "*"
+    if (low, high) == (1, None):
+        return "+"
+    if (low, high) == (0, 1):
+        return "?"
+    if low == high:
+        return f"{{{low}}}"
+    return f"{{{low},{'' if high is None else high}}}"
+
+
+def compile_(seq: Seq, pcre: bool) -> str:
+    """The regex for one term: ``pcre`` for Python and fish, else POSIX ERE."""
     out = []
-    for atom in seq:
-        if isinstance(atom, Lit):
-            out.append("".join(_ere_char(c, atom.fold) for c in atom.text))
-        elif isinstance(atom, Cls):
-            out.append(_ere_cls(atom))
-        elif isinstance(atom, Rep):
-            high = "" if atom.high is None else str(atom.high)
-            quant = {(0, ""): "*", (1, ""): "+"}.get((atom.low, high), f"{{{atom.low},{high}}}")
-            if atom.low == atom.high:
-                quant = f"{{{atom.low}}}"
-            out.append(_ere_cls(atom.cls) + quant)
-        elif isinstance(atom, Gap):
-            out.append(".*")
-        elif isinstance(atom, Bol):
-            out.append("^")
-        elif isinstance(atom, Eol):
-            out.append("$")
-        elif isinstance(atom, Alt):
-            opts = "|".join(to_regex(o, python) for o in atom.options)
-            out.append(f"(?:{opts})" if python else f"({opts})")
-        elif isinstance(atom, Star):
-            out.append(f"(?:{to_regex(atom.body, python)})*" if python
-                       else f"({to_regex(atom.body)})*")
-        elif isinstance(atom, Secret):
-            body = to_regex(atom.body, python)
-            out.append(f"(?P<secret>{body})" if python else f"({body})")
+    for index, atom in enumerate(seq):
+        if isinstance(atom, (Bound, LineStart)) and index:
+            raise ValueError("Bound and LineStart may only open a term")
+        out.append(_atom(atom, pcre))
     return "".join(out)
 
 
-def _glob_cls(cls: Cls) -> str:
-    if not cls.negate and len(cls.chars) == 1:
-        return _glob_char(cls.chars, fold=False)
-    chars = re.sub(r"([&:'\"])", r"\\\1", cls.chars)  # HISTIGNORE specials, see above
-    return f"[{'!' if cls.negate else ''}{chars}]"
-
-
-def _glob_char(ch: str, fold: bool) -> str:
-    if fold and ch.isalpha():
-        return f"[{ch.upper()}{ch.lower()}]"
-    return "\\" + ch if ch in _GLOB_SPECIAL else ch
-
-
-def _glob_parts(atom: Atom) -> list[str]:
-    """The glob alternatives for one atom (a list: globs have no alternation)."""
+def _atom(atom: Atom, pcre: bool) -> str:  # noqa: PLR0911 (one branch per atom kind)
     if isinstance(atom, Lit):
-        return ["".join(_glob_char(c, atom.fold) for c in atom.text)]
+        return _lit(atom, pcre)
     if isinstance(atom, Cls):
-        return [_glob_cls(atom)]
+        return _cls(atom, pcre)
     if isinstance(atom, Rep):
-        top = atom.high if atom.glob_max is None else atom.glob_max
-        if top is not None and top - atom.low <= 2:
-            return [_glob_cls(atom.cls) * n for n in range(atom.low, top + 1)]
-        return [_glob_cls(atom.cls) * atom.low + "*"]
-    if isinstance(atom, (Gap, Star)):
-        return ["*"]
-    if isinstance(atom, (Bol, Eol)):
-        return [""]
+        return _cls(atom.cls, pcre) + _quant(atom.low, atom.high)
     if isinstance(atom, Alt):
-        return [g for option in atom.options for g in to_globs(option, wrap=False)]
-    return to_globs(atom.body, wrap=False)  # Secret
+        return _group("|".join(compile_(o, pcre) for o in atom.options), pcre)
+    if isinstance(atom, Star):
+        return _group(compile_(atom.body, pcre), pcre) + _quant(atom.low, atom.high)
+    if isinstance(atom, Bound):
+        body = _bracket_body(atom.chars, pcre)
+        return f"(?<![{body}])" if pcre else f"(^|[^{body}])"
+    if isinstance(atom, LineStart):
+        return "(?<![^\\n])" if pcre else "(^|\n)"
+    if isinstance(atom, LineEnd):
+        return "(?![^\\n])" if pcre else "($|\n)"
+    if isinstance(atom, End):
+        return "$"
+    if isinstance(atom, Any):
+        return "."
+    body = compile_(atom.body, pcre)  # Secret
+    return f"(?P<secret>{body})" if pcre else f"({body})"
 
 
-def is_boundary(atom: Atom) -> bool:
-    """An Alt with a start- or end-of-command option; only ever at a rule's edges."""
-    return isinstance(atom, Alt) and any(o[:1] in ((Bol(),), (Eol(),)) for o in atom.options)
+def pcre(seq: Seq) -> str:
+    return compile_(seq, pcre=True)
 
 
-def to_globs(seq: Seq, wrap: bool = True) -> list[str]:
-    """Bash glob patterns that together match (at least) what the regex matches.
+def ere(seq: Seq) -> str:
+    return compile_(seq, pcre=False)
 
-    A boundary at either end of a rule is dropped: the glob's own ``*`` covers it.
+
+@dataclass(frozen=True)
+class Needles:
+    """Texts one of which every match of a term contains, in lower case.
+
+    ``quoted``: the term allows shell quoting inside them (``s\\afesm``), so they are
+    only there once quotes and backslashes are removed; a text with none of those
+    characters needs no such step.
     """
-    if wrap and seq and is_boundary(seq[0]):
-        seq = seq[1:]
-    if wrap and seq and is_boundary(seq[-1]):
-        seq = seq[:-1]
-    globs = ["".join(p) for p in itertools.product(*(_glob_parts(a) for a in seq))]
-    if wrap:
-        globs = [re.sub(r"(?<!\\)\*{2,}", "*", f"*{g}*") for g in globs]
-    return list(dict.fromkeys(globs))
+
+    texts: tuple[str, ...]
+    quoted: bool
+
+
+def needles(seq: Seq) -> Needles | None:
+    """The needles of a term (the longest run of literal atoms), or None if it has none.
+
+    A scanner looks for them with a plain substring search before it runs the regex.
+    """
+    best: Needles | None = None
+    run, quoted = [""], False
+    for atom in (*seq, None):
+        found = _literal_texts(atom) if atom is not None else None
+        if found is not None and len(run) * len(found[0]) <= 64:
+            run = [a + b for a in run for b in found[0]]
+            quoted = quoted or found[1]
+            continue
+        shortest = min(map(len, run))
+        if shortest and (best is None or shortest > min(map(len, best.texts))):
+            best = Needles(_minimal(run), quoted)
+        run, quoted = ([""], False) if found is None else (list(found[0]), found[1])
+    return best
+
+
+def _literal_texts(atom: Atom) -> tuple[list[str], bool] | None:
+    """The texts an atom matches, when it is a literal or a choice of literals."""
+    lits = [atom] if isinstance(atom, Lit) else [o[0] for o in atom.options] if (
+        isinstance(atom, Alt) and atom.options
+        and all(len(o) == 1 and isinstance(o[0], Lit) for o in atom.options)) else []
+    if not lits:
+        return None
+    texts = [x.text.lower().translate(_UNQUOTE) for x in lits if isinstance(x, Lit)]
+    quoted = any(isinstance(x, Lit) and (x.quoted or set(x.text) & set(QUOTING))
+                 for x in lits)
+    return texts, quoted
+
+
+_UNQUOTE = str.maketrans("", "", QUOTING)
+
+
+def _minimal(texts: list[str]) -> tuple[str, ...]:
+    """Drop a text that contains another one: finding the shorter one is enough."""
+    unique = list(dict.fromkeys(texts))
+    return tuple(t for t in unique if not any(o != t and o in t for o in unique))
+
+
+def not_one_of(words: tuple[str, ...], stop: str) -> Alt:
+    """A non-empty run of characters not in ``stop`` that is not exactly one of ``words``.
+
+    Built as a trie: each option either leaves the trie at some node (a character no
+    word continues with, then any run) or ends at a node that is not a word. The options
+    never overlap, so a backtracking engine has one way to match; the caller makes sure
+    the run is followed by a character in ``stop`` (or the end).
+    """
+    options: list[Seq] = []
+    nodes = sorted({w[:i] for w in words for i in range(len(w) + 1)})
+    for node in nodes:
+        nexts = {w[len(node)] for w in words if w.startswith(node) and len(w) > len(node)}
+        lead: Seq = (Lit(node),) if node else ()
+        options.append((*lead, Cls(_as_set("".join(sorted(nexts)) + stop), negate=True),
+                        Rep(Cls(stop, negate=True))))
+        if node and node not in words:
+            options.append(lead)
+    return Alt(tuple(options))
+
+
+def _as_set(chars: str) -> str:
+    """Bracket text for explicit characters (a '-' goes last, so it stays literal)."""
+    chars = "".join(dict.fromkeys(chars))
+    return "".join(c for c in chars if c != "-") + ("-" if "-" in chars else "")

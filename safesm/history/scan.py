@@ -1,110 +1,49 @@
-"""Pure: find the entries of a history file that carry a secret, mask them, remove them."""
+"""Pure: find the entries of a history file that carry a secret, mask them, remove them.
+
+``scan_blocks`` reads a file as a series of blocks (any split), so a large file is never
+held whole. In each block, a cheap search for the texts every rule needs (``needles``:
+``bytes.find`` on the block in lower case, quoting removed) picks the few entries worth
+decoding; only those run the rules' regexes.
+"""
 
 from __future__ import annotations
 
 import functools
 import hashlib
 import re
-from collections.abc import Iterable, Sequence
+from bisect import bisect_right
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from .formats import PARSERS, Entry, decode
-from .patterns import Gap, Seq, is_boundary, to_regex
+from .masking import MASK, mask_text, merge, secret_spans
 from .rules import RULES, RULES_BY_ID, Rule
 
-MASK = b"****"
+_DEQUOTE = b"\"'\\"
+_B64_RUN = b"a" * 40
+_B64_TABLE = bytes(0x61 if chr(b).isalnum() or chr(b) in "+/" else 0x20 for b in range(256))
 
-_WORD_STOP = b" \t\n;|&()<>"
-_JSON_STOP = b"\"'\\,}\n"
 
-
-def _tail(pattern: Seq) -> Seq:
-    """The atoms after the last Gap: what surrounds each secret, to find every one."""
-    gaps = [i for i, atom in enumerate(pattern) if isinstance(atom, Gap)]
-    return pattern[gaps[-1] + 1:] if gaps else pattern
+@dataclass(frozen=True)
+class _Compiled:
+    rule: Rule
+    terms: tuple[re.Pattern[bytes], ...]
+    needles: tuple[tuple[bytes, ...], ...]  # per term with needles: one of them is needed
+    block_needles: tuple[bytes, ...]  # the most selective of those: searched per block
+    unless: re.Pattern[bytes] | None  # a whole command the rule leaves alone
 
 
 @functools.cache
-def _compiled() -> list[tuple[Rule, re.Pattern[bytes], re.Pattern[bytes]]]:
-    """Each rule's regex and its tail's, compiled on first use (shell-init needs neither)."""
-    def compile_(seq: Seq) -> re.Pattern[bytes]:
-        lead = seq[:1] if seq and is_boundary(seq[0]) else ()
-        body = to_regex(seq[len(lead):], python=True)
-        # "body": where the command itself starts, after the byte that bounds it
-        return re.compile(f"{to_regex(lead, python=True)}(?P<body>{body})".encode(), re.DOTALL)
-
-    return [(r, compile_(r.pattern), compile_(_tail(r.pattern))) for r in RULES]
-
-
-def _close_quote(text: bytes, pos: int, quote: int) -> int:
-    """Index of the quote closing one opened just before ``pos`` (or the end)."""
-    while pos < len(text):
-        if text[pos] == 0x5C and quote == ord('"'):
-            pos += 2
-            continue
-        if text[pos] == quote:
-            return pos
-        pos += 1
-    return len(text)
-
-
-def _word_span(text: bytes, start: int) -> tuple[int, int]:
-    """The shell word at ``start``, without its quotes when it is quoted whole."""
-    if text[start] in b"'\"":
-        return start + 1, _close_quote(text, start + 1, text[start])
-    pos = start
-    while pos < len(text) and text[pos] not in _WORD_STOP:
-        if text[pos] == 0x5C:
-            pos += 2
-        elif text[pos] in b"'\"":
-            pos = _close_quote(text, pos + 1, text[pos]) + 1
-        else:
-            pos += 1
-    return start, min(pos, len(text))
-
-
-def _json_span(text: bytes, start: int) -> tuple[int, int]:
-    """A JSON/YAML/shorthand value after its opening quote(s), escaped or not."""
-    pos = start
-    while pos < len(text) and text[pos] in b"\\\"'":
-        pos += 1
-    opener = text[start:pos]
-    if b'"' in opener or b"'" in opener:
-        stop = pos
-        while stop < len(text) and text[stop] not in b"\"'":
-            stop += 1
-        if b"\\" in opener and stop > pos and text[stop - 1] == 0x5C:
-            stop -= 1
-        elif b"\\" not in opener:
-            while stop < len(text) and text[stop - 1] == 0x5C and text[stop] in b"\"'":
-                stop = _close_quote(text, stop + 1, text[stop])
-        return pos, stop
-    stop = pos
-    while stop < len(text) and text[stop] not in _JSON_STOP:
-        stop += 1
-    return pos, stop
-
-
-def _secret_span(rule: Rule, text: bytes, start: int) -> tuple[int, int]:
-    """Never empty: when the value's end is unclear, mask up to the next blank or more."""
-    a, b = _value_span(rule, text, start)
-    if b > a:
-        return a, b
-    stop = start + 1
-    while stop < len(text) and text[stop] not in b" \t\n":
-        stop += 1
-    return start, min(stop, len(text))
-
-
-def _value_span(rule: Rule, text: bytes, start: int) -> tuple[int, int]:
-    if rule.mask == "key":
-        stop = start
-        while stop < len(text) and (chr(text[stop]).isupper() or chr(text[stop]).isdigit()):
-            stop += 1
-        return start, stop
-    if rule.mask == "json":
-        return _json_span(text, start)
-    return _word_span(text, start)
+def _compiled() -> tuple[_Compiled, ...]:
+    """Each rule's regexes, compiled on first use (shell-init needs none of them)."""
+    out = []
+    for rule in RULES:
+        needles = tuple(tuple(n.encode() for n in ns.texts) for ns in rule.needles if ns)
+        best = max(needles, key=lambda ns: min(len(n) for n in ns), default=())
+        out.append(_Compiled(rule, tuple(re.compile(p.encode(), re.DOTALL) for p in rule.pcre),
+                             needles, best,
+                             re.compile(rule.unless_pcre.encode()) if rule.unless else None))
+    return tuple(out)
 
 
 @dataclass(frozen=True)
@@ -116,47 +55,45 @@ class Leak:
     secrets: tuple[tuple[int, int], ...]
 
 
+def _folded(text: bytes) -> bytes:
+    return text.lower().translate(None, _DEQUOTE)
+
+
+_SECRET_CHARS = re.compile(rb"[A-Za-z0-9]")
+
+
+def _masked(value: bytes) -> bool:
+    """Already replaced by ``****`` (what follows it, a quote say, holds no secret)."""
+    return value.startswith(MASK) and not _SECRET_CHARS.search(value, len(MASK))
+
+
 def find_leaks(text: bytes) -> list[Leak]:
-    """Every rule that matches ``text``, with every secret its surroundings point at.
+    """Every rule that matches ``text``, with every secret its last term points at.
 
     A secret already replaced by ``****`` (`history scrub --mask`) is not one any more.
     """
+    folded = _folded(text)
     leaks = []
-    for rule, regex, tail in _compiled():
-        match = regex.search(text)
-        if not match:
+    for item in _compiled():
+        if not all(any(n in folded for n in ns) for ns in item.needles):
             continue
-        spans = [_secret_span(rule, text, m.start("secret")) for m in tail.finditer(text)]
-        spans.append(_secret_span(rule, text, match.start("secret")))
-        spans = [(a, b) for a, b in set(spans) if text[a:b] != MASK]  # scrubbed with --mask
+        firsts = [regex.search(text) for regex in item.terms]
+        if not all(firsts) or (item.unless and item.unless.match(text)):
+            continue
+        spans = [s for m in item.terms[-1].finditer(text)
+                 for s in secret_spans(item.rule.mask, text, m)]
+        spans = [(a, b) for a, b in set(spans) if not _masked(text[a:b])]
         if spans:
-            leaks.append(Leak(rule.id, match.start("body"), tuple(sorted(spans))))
+            start = min(m.start() for m in firsts if m)
+            leaks.append(Leak(item.rule.id, start, tuple(sorted(spans))))
     return leaks
-
-
-def _merge(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
-    merged: list[tuple[int, int]] = []
-    for start, stop in sorted(spans):
-        if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], stop))
-        elif stop > start:
-            merged.append((start, stop))
-    return merged
-
-
-def mask_text(text: bytes, spans: Iterable[tuple[int, int]]) -> bytes:
-    out, pos = bytearray(), 0
-    for start, stop in _merge(spans):
-        out += text[pos:start] + MASK
-        pos = stop
-    return bytes(out + text[pos:])
 
 
 def printable(text: bytes) -> str:
     """A command fit for one terminal line: newlines as \\n, control bytes escaped."""
     decoded = text.decode("utf-8", "backslashreplace")
     return "".join(
-        "\\n" if ch == "\n" else ch if ch.isprintable() else f"\\x{ord(ch):02x}"
+        "\\n" if ch == "\n" else ch if ch.isprintable() or ch == "\t" else f"\\x{ord(ch):02x}"
         for ch in decoded
     )
 
@@ -177,58 +114,160 @@ class Finding:
         return any(RULES_BY_ID[r].runs_a_process for r in self.rules)
 
 
-def _removal(entry: Entry, raw_spans: list[tuple[int, int]], shell: str,
-             data: bytes) -> tuple[tuple[int, int], ...]:
-    """The whole entry; for a multi-line bash group, only the lines the leak touches.
+def _removal(entry: Entry, reach: tuple[int, int]) -> tuple[tuple[int, int], ...]:
+    """The whole entry; of a bash group that holds several commands, only those the leak
+    touches (a session without timestamps may have appended them after a timed one)."""
+    parts = entry.removable()
+    touched = tuple(p for p in parts if p[0] < reach[1] and reach[0] < p[1])
+    if len(touched) == len(parts) or not touched:
+        return ((entry.start, entry.end),)
+    return touched
 
-    A bash file with timestamps may hold several commands between two timestamps (when
-    `lithist` was off for some of them): removing just the touched lines keeps the others.
-    """
-    if shell != "bash" or len(entry.lines) == 1:
-        return ((entry.start, entry.end),)
-    touched = [(s, e) for s, e in entry.lines
-               if any(a <= e and b >= s for a, b in raw_spans)]
-    if len(touched) == len(entry.lines):
-        return ((entry.start, entry.end),)
-    return tuple((s, min(e + 1, len(data))) for s, e in touched)
+
+def _finding(data: bytes, entry: Entry, shell: str, base: int, lines: int) -> Finding | None:
+    text, offsets = decode(data, entry, shell)
+    leaks = find_leaks(text)
+    if not leaks:
+        return None
+    spans = merge([s for leak in leaks for s in leak.secrets])
+    first = min(leak.start for leak in leaks)
+    raw = [(offsets[a], offsets[b]) for a, b in spans]
+    reach = (offsets[first], offsets[max(b for _, b in spans)])
+    return Finding(
+        shell=shell,
+        line=lines + data.count(b"\n", 0, raw[0][0]) + 1,  # where the (first) secret is
+        rules=tuple(leak.rule for leak in leaks),
+        command=printable(mask_text(text, spans)),
+        remove=tuple((a + base, b + base) for a, b in _removal(entry, reach)),
+        secrets=tuple((a + base, b + base) for a, b in raw),
+    )
+
+
+def _hits(block: bytes) -> list[int]:
+    """Offsets in ``block`` of every line where some rule could match (sorted)."""
+    folded = _folded(block)
+    points: list[int] = []
+    for needle in {n for item in _compiled() for n in item.block_needles}:
+        pos = folded.find(needle)
+        while pos >= 0:
+            points.append(pos)
+            pos = folded.find(needle, pos + len(needle))
+    runs, material = block.translate(_B64_TABLE), []
+    pos = runs.find(_B64_RUN)
+    while pos >= 0:  # a long base64 run: key material, no needle to look for
+        material.append(pos)
+        pos = runs.find(b" ", pos)
+        pos = runs.find(_B64_RUN, pos) if pos >= 0 else -1
+    return sorted(set(_line_numbers(folded, points) + _line_numbers(block, material)))
+
+
+def _line_numbers(text: bytes, points: list[int]) -> list[int]:
+    """The line (0-based) of each point, counting newlines once from left to right."""
+    out, line, last = [], 0, 0
+    for point in sorted(points):
+        line += text.count(b"\n", last, point)
+        last = point
+        out.append(line)
+    return out
+
+
+def scan_block(data: bytes, shell: str, final: bool, base: int = 0,
+               lines: int = 0) -> tuple[list[Finding], int]:
+    """Findings in one block (offsets made absolute with ``base``, line numbers with
+    ``lines``), and how far its entries were complete."""
+    entries, consumed = PARSERS[shell](data, final)
+    hit_lines = _hits(data[:consumed])
+    if not hit_lines:
+        return [], consumed
+    firsts = _line_numbers(data, [e.start for e in entries])
+    lasts = _line_numbers(data, [max(e.start, e.end - 1) for e in entries])
+    wanted = {i for line in hit_lines
+              if (i := bisect_right(firsts, line) - 1) >= 0 and lasts[i] >= line}
+    found = (_finding(data, entries[i], shell, base, lines) for i in sorted(wanted))
+    return [f for f in found if f], consumed
+
+
+def scan_blocks(blocks: Iterable[bytes], shell: str) -> Iterator[Finding]:
+    """Findings of a file read as consecutive blocks; an entry may span blocks."""
+    carry, base, lines = b"", 0, 0
+    stream = iter(blocks)
+    block = next(stream, None)
+    while block is not None:
+        following = next(stream, None)
+        data, final = carry + block, following is None
+        cut = len(data) if final else data.rfind(b"\n") + 1
+        findings, consumed = scan_block(data[:cut], shell, final, base, lines)
+        yield from findings
+        lines += data.count(b"\n", 0, consumed)
+        base += consumed
+        carry = data[consumed:]
+        block = following
 
 
 def scan(data: bytes, shell: str) -> list[Finding]:
     """Every entry of a history file (bytes, in ``shell``'s format) that carries a secret."""
-    findings = []
-    for entry in PARSERS[shell](data):
-        text, offsets = decode(data, entry, shell)
-        leaks = find_leaks(text)
-        if not leaks:
+    return list(scan_blocks([data], shell))
+
+
+def plan(findings: Sequence[Finding], mask: bool) -> list[tuple[int, int]]:
+    """The raw ranges a scrub replaces (masks) or deletes, sorted, never overlapping."""
+    ranges = sorted(r for f in findings for r in (f.secrets if mask else f.remove))
+    out: list[tuple[int, int]] = []
+    for start, stop in ranges:
+        if out and start < out[-1][1]:
             continue
-        spans = _merge(s for leak in leaks for s in leak.secrets)
-        first = min(leak.start for leak in leaks)
-        raw = [(offsets[a], offsets[b]) for a, b in spans]
-        reach = [(offsets[first], offsets[max(b for _, b in spans)])]
-        findings.append(Finding(
-            shell=shell,
-            line=data.count(b"\n", 0, raw[0][0]) + 1,  # where the (first) secret is
-            rules=tuple(leak.rule for leak in leaks),
-            command=printable(mask_text(text, spans)),
-            remove=_removal(entry, reach, shell, data),
-            secrets=tuple(raw),
-        ))
-    return findings
+        out.append((start, stop))
+    return out
+
+
+def rewrite(blocks: Iterable[bytes], ranges: Sequence[tuple[int, int]],
+            mask: bool) -> Iterator[bytes]:
+    """The file's bytes (read as blocks) with ``ranges`` deleted or masked."""
+    pos, todo = 0, list(ranges)
+    index = 0
+    for block in blocks:
+        end, start = pos + len(block), pos
+        out = bytearray()
+        while index < len(todo) and todo[index][0] < end:
+            a, b = todo[index]
+            if a >= start:
+                out += block[start - pos:a - pos]
+                if mask:
+                    out += MASK
+            start = max(start, min(b, end))
+            if b > end:
+                break
+            index += 1
+        out += block[start - pos:]
+        pos = end
+        yield bytes(out)
 
 
 def scrub(data: bytes, findings: Sequence[Finding], mask: bool = False) -> bytes:
     """``data`` without the findings' entries (or with their secrets masked); the rest as is."""
-    ranges = [r for f in findings for r in (f.secrets if mask else f.remove)]
-    out, pos = bytearray(), 0
-    for start, stop in sorted(ranges):
-        if start < pos:
-            continue
-        out += data[pos:start]
-        if mask:
-            out += MASK
-        pos = stop
-    return bytes(out + data[pos:])
+    return b"".join(rewrite([data], plan(findings, mask), mask))
+
+
+ROUNDS = 5
+
+
+def clean(data: bytes, shell: str, mask: bool = False) -> tuple[bytes, int]:
+    """``data`` scrubbed until a scan finds nothing, and how many findings it took.
+
+    One pass can expose another finding: a removed line regroups its neighbours in a
+    plain bash file, a ``****`` next to a word makes it a word of its own. Each round
+    removes or masks at least one more, so this ends (``ROUNDS`` at most).
+    """
+    total = 0
+    for _ in range(ROUNDS):
+        findings = scan(data, shell)
+        if not findings:
+            break
+        total += len(findings)
+        data = scrub(data, findings, mask)
+    return data, total
 
 
 def digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+

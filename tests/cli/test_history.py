@@ -193,3 +193,115 @@ def test_shell_init_unknown_shell(run):
     assert r.exit_code == 2
     assert "one of: bash, zsh, fish" in r.stderr
     assert "tcsh" not in r.stderr  # argv text is never echoed: it may be a pasted value
+
+
+# --------------------------------------------------------------------------- issue 18
+
+
+PEM = (b'aws secretsmanager create-secret --name k --secret-string "-----BEGIN PRIVATE KEY-----\n'
+       b"MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7q8Zf0kCANARY01\n"
+       b"MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7q8Zf0kCANARY02\n"
+       b'-----END PRIVATE KEY-----"\n')
+
+
+def test_scrub_removes_every_line_of_a_key_typed_in_plain_bash(run, isolated_env):
+    """A default bash (no HISTTIMEFORMAT) saved a quoted key over four lines; scrub used to
+    remove the first line only, and scan then called the file clean."""
+    hist = write(isolated_env / ".bash_history", b"ls\n" + PEM + b"pwd\n")
+    r = run("history", "scan")
+    assert r.exit_code == 8 and "CANARY" not in r.output
+    assert r.stdout.count("\n") == 1  # one entry, its four lines
+    assert run("history", "scrub", "--yes", "--mask").exit_code == 0
+    assert hist.read_bytes() == (b'ls\naws secretsmanager create-secret --name k '
+                                 b'--secret-string "****"\npwd\n')
+    assert run("history", "scan").exit_code == 0
+    write(hist, b"ls\n" + PEM + b"pwd\n")
+    assert run("history", "scrub", "--yes").exit_code == 0
+    assert hist.read_bytes() == b"ls\npwd\n"
+
+
+def test_scan_flags_key_material_left_without_its_command(run, isolated_env):
+    """What the old scrub left behind: the key's lines, no command line that matches."""
+    hist = write(isolated_env / ".bash_history", b"ls\n" + PEM.split(b"\n", 1)[1] + b"pwd\n")
+    r = run("history", "scan", "--json")
+    assert r.exit_code == 8
+    rules = [f["rules"] for f in json.loads(r.stdout)["findings"]]
+    assert rules == [["secret-material"], ["secret-material"], ["private-key"]]
+    assert "CANARY" not in r.output
+    assert run("history", "scrub", "--yes").exit_code == 0
+    assert hist.read_bytes() == b"ls\npwd\n"
+
+
+@pytest.mark.parametrize("make", ["fifo", "device"])
+def test_scan_refuses_what_is_not_a_regular_file(run, tmp_path, make):
+    """A FIFO would block forever and /dev/zero never ends: refused before any read."""
+    if make == "fifo":
+        path = tmp_path / "history-fifo"
+        os.mkfifo(path)  # nobody writes to it: opening it blocking would hang the test
+    else:
+        path = Path("/dev/zero")
+    for command in (["scan"], ["scrub", "--yes"]):
+        r = run("history", *command, "--shell", "bash", str(path))
+        assert r.exit_code == 2, r.output
+        assert "history file #1 is not a regular file" in r.stderr
+        assert str(path) not in r.stderr  # a path typed on the command line is not echoed
+
+
+def test_scan_reads_a_large_file_in_blocks(run, tmp_path, canary, monkeypatch):
+    """Entries that straddle a block boundary are found whole (blocks made tiny here)."""
+    from safesm.ops import history as ops_history
+
+    monkeypatch.setattr(ops_history, "BLOCK", 7)
+    data = b"ls\n" * 50 + PEM + b"echo " * 20 + b"\nexport DB_PASSWORD=" + canary.encode() + b"\n"
+    hist = write(tmp_path / "big_history", data)
+    r = run("history", "scan", "--json", "--shell", "bash", str(hist))
+    assert [f["line"] for f in json.loads(r.stdout)["findings"]] == [51, 56]
+    assert run("history", "scrub", "--yes", "--shell", "bash", str(hist)).exit_code == 0
+    assert hist.read_bytes() == b"ls\n" * 50 + b"echo " * 20 + b"\n"
+
+
+def test_an_entry_appended_during_the_rename_is_not_lost(run, isolated_env, canary, monkeypatch):
+    """bash takes no lock: it may append to the old file between scrub's last check and the
+    rename. What it wrote there is carried over to the new file."""
+    hist = write(isolated_env / ".bash_history", bash_history(canary))
+    real_replace = os.replace
+
+    def bash_appends_then_replace(src, dst):
+        if str(dst) == str(hist):
+            with open(hist, "ab") as old:  # the old file, as bash had it open
+                old.write(b"echo appended-meanwhile\n")
+        real_replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", bash_appends_then_replace)
+    r = run("history", "scrub", "--yes")
+    assert r.exit_code == 0, r.output
+    assert hist.read_bytes() == KEPT + b"echo appended-meanwhile\n"
+    assert "wrote to the file while it was replaced" in r.stderr
+
+
+def test_scrub_takes_what_a_pass_exposed_too(run, tmp_path, canary):
+    """Masking can expose a secret its neighbour hid: `-----safesm put …` is no command,
+    `****safesm put …` is. scrub goes on until a scan finds nothing."""
+    hist = write(tmp_path / "h", b"ls\necho -----BEGIN PRIVATE KEY-----safesm put db "
+                 + canary.encode() + b"\n")
+    first = json.loads(run("history", "scan", "--json", "--shell", "bash", str(hist)).stdout)
+    assert [f["rules"] for f in first["findings"]] == [["private-key"]]
+    r = run("history", "scrub", "--yes", "--mask", "--shell", "bash", str(hist))
+    assert r.exit_code == 0, r.output
+    assert hist.read_bytes() == b"ls\necho -----BEGIN PRIVATE KEY****safesm put db ****\n"
+    assert "Masked the secrets of 2 history entries" in r.stderr
+    assert "1 of them came to light only once the others were gone" in r.stderr
+    assert run("history", "scan", "--shell", "bash", str(hist)).exit_code == 0
+
+
+@pytest.mark.parametrize("cmd", [
+    'safesm put db/prod --description "the db password" --tag team=core',
+    'grep -r "API_KEY=" .',
+    'git commit -m "TOKEN=abc"',
+    "export SECRETS_DIR=/etc/secrets",
+])
+def test_ordinary_commands_are_neither_reported_nor_scrubbed(run, isolated_env, cmd):
+    hist = write(isolated_env / ".bash_history", f"ls\n{cmd}\n".encode())
+    assert run("history", "scan").exit_code == 0
+    assert run("history", "scrub", "--yes").exit_code == 0
+    assert hist.read_bytes() == f"ls\n{cmd}\n".encode()

@@ -39,3 +39,15 @@ def test_benchmark_smoke(tmp_path):
     assert {"safesm get (agent cache)", "safesm get (agent, TTL 0)", "safesm get (no agent)",
             "safesm TAB (agent)", "safesm get x2 (agent)"} <= labels
     assert report["agent_memory"]["entries"] == 3 and report["agent_memory"]["rss_mib"] > 0
+
+
+def test_history_benchmark_smoke():
+    proc = subprocess.run(
+        [sys.executable, "-m", "benchmarks.history", "--line", "300", "--file-mb", "0.01",
+         "--command", "300"],
+        cwd=ROOT, capture_output=True, text=True, timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "slowest one-line scan:" in proc.stdout and "peak RSS" in proc.stdout
+    rows = [line for line in proc.stdout.splitlines() if line.startswith(("| zsh", "| fish"))]
+    assert len(rows) == 4, proc.stdout

@@ -1,47 +1,46 @@
-"""`safesm shell-init` in real bash, zsh and fish; `history scrub` on a real terminal.
+"""`safesm shell-init` in real bash, zsh and fish, fed from the shared command table.
 
 Each shell runs interactively under a pty with a temp HOME, sources the snippet the
-installed `safesm shell-init SHELL` prints, and gets commands typed at its prompt.
+installed `safesm shell-init SHELL` prints, and gets every leaking and harmless command
+of tests/history_cases.py typed at its prompt; afterwards its history file must hold no
+secret and every harmless command.
 """
 
 from __future__ import annotations
 
 import os
 import subprocess
-from pathlib import Path
+import time
 
 import pexpect
 import pytest
 
 from safesm.history import SHELLS
 from safesm.history.scan import find_leaks
-from tests.unit.test_history import FLAGGED, NOT_FLAGGED
+from tests.e2e.shell_session import (
+    HISTORY,
+    bash_session,
+    fish_session,
+    snippet,
+    zsh_session,
+)
+from tests.history_cases import COMPOUND, HARMLESS, HARMLESS_FISH, LEAKS, harmless, leaks
 
 pytestmark = pytest.mark.e2e
 
-# bash's HISTIGNORE takes only glob patterns, which cannot say "no blank here": these
-# harmless commands are kept out of bash history too (the scanner does not flag them).
-BASH_ALSO_IGNORES = {
-    "safesm put db/prod --file x",
-    "safesm put db/prod 2>/dev/null",
-    "safesm put db/prod < value.txt",
-    "echo XAKIAIOSFODNN7EXAMPLE1",
-}
-
 CHECK = {
     "bash": ["bash", "--norc", "--noprofile", "-c", """
-eval "$("$SAFESM" shell-init bash)"
+eval "$SNIPPET"
 while IFS= read -r -d '' cmd; do
-  history -c; history -s "$cmd"
-  if [[ -n $(history) ]]; then printf K; else printf I; fi
+  if __safesm_is_risky "$cmd"; then printf I; else printf K; fi
 done"""],
     "zsh": ["zsh", "-f", "-c", """
-eval "$("$SAFESM" shell-init zsh)"
+eval "$SNIPPET"
 while IFS= read -r -d '' cmd; do
   if __safesm_zshaddhistory "$cmd"$'\\n'; then printf K; else printf I; fi
 done"""],
     "fish": ["fish", "--no-config", "-c", """
-$SAFESM shell-init fish | source
+echo $SNIPPET | source
 while read -lz cmd
   if __safesm_is_risky "$cmd"; echo -n I; else; echo -n K; end
 end"""],
@@ -49,228 +48,196 @@ end"""],
 
 
 @pytest.mark.parametrize("shell", SHELLS)
-def test_each_shell_applies_the_same_rules_as_the_scanner(shell, safesm_bin):
-    """Every command the scanner flags is refused by the shell's own matcher; zsh and fish
-    (regex) agree exactly, bash (globs) only adds the documented look-alikes."""
-    cmds = [c for c, _, _ in FLAGGED] + NOT_FLAGGED
+def test_each_shell_applies_exactly_the_rules_of_the_scanner(shell, safesm_bin):
+    """The guard each shell runs on Enter (its own regex engine: glibc ERE in bash and zsh,
+    PCRE2 in fish) decides like the scanner on every command of the table, alone or as
+    one line of a multi-line entry."""
+    cmds = [leak.command for leak in LEAKS] + HARMLESS + HARMLESS_FISH
+    cmds += [c for cs in COMPOUND.values() for c in cs]
     cmds += [f"{c}\nls" for c in cmds] + [f"ls\n{c}" for c in cmds]
     proc = subprocess.run(CHECK[shell], input="\0".join(cmds).encode() + b"\0",
-                          capture_output=True, timeout=30,
-                          env={**os.environ, "SAFESM": safesm_bin})
+                          capture_output=True, timeout=120,
+                          env={**os.environ, "SNIPPET": snippet(safesm_bin, shell)})
     verdicts = proc.stdout.decode()
     assert len(verdicts) == len(cmds), proc.stderr
     ignored = {c for c, v in zip(cmds, verdicts, strict=True) if v == "I"}
-    flagged = {c for c in cmds if find_leaks(c.encode())}
-    extra = set() if shell != "bash" else {
-        c for c in cmds if c.replace("\nls", "").replace("ls\n", "") in BASH_ALSO_IGNORES}
-    assert ignored == flagged | extra
+    assert ignored == {c for c in cmds if find_leaks(c.encode())}
 
 
-def shell_env(home: Path, safesm_bin: str) -> dict[str, str]:
-    return {
-        "HOME": str(home), "TERM": "dumb", "LANG": "C.UTF-8",
-        "PATH": f"{Path(safesm_bin).parent}:{os.environ['PATH']}",
-        "XDG_CONFIG_HOME": str(home / ".config"), "XDG_DATA_HOME": str(home / ".local/share"),
-        "AWS_ENDPOINT_URL": os.environ["AWS_ENDPOINT_URL"],  # closed port: nothing leaves
-        "AWS_REGION": "us-east-1", "AWS_CONFIG_FILE": os.environ["AWS_CONFIG_FILE"],
-        "AWS_SHARED_CREDENTIALS_FILE": os.environ["AWS_SHARED_CREDENTIALS_FILE"],
-    }
+def type_the_table(session, shell: str) -> None:
+    for cmd in leaks(shell) + harmless(shell):
+        session.type(cmd)
+    session.type("echo after-all")  # fish keeps its last command in memory until the next
+    session.exit()
 
 
-class Session:
-    """An interactive shell on a pty whose prompt is PROMPT.
-
-    ``done``: a line the shell prints after each command (fish redraws its prompt while
-    a line is typed, so the prompt alone does not say that the command has finished).
-    """
-
-    PROMPT = "READY> "
-
-    def __init__(self, argv: list[str], env: dict[str, str], done: str | None = None) -> None:
-        self.child = pexpect.spawn(argv[0], argv[1:], env=env, timeout=15,
-                                   dimensions=(40, 200), encoding="utf-8")
-        self.child.expect_exact(self.PROMPT)
-        self.done = done
-        self.screen = ""
-
-    def run(self, line: str) -> str:
-        """Type a line and press Enter; what the command printed before the next prompt."""
-        self.child.send(line.replace("\n", "\r") + "\r")
-        for _ in range(line.count("\n")):
-            self.child.expect_exact("> ")  # continuation prompt (PS2)
-        out = ""
-        if self.done:
-            self.child.expect_exact(self.done)
-            out = self.child.before
-        self.child.expect_exact(self.PROMPT)
-        out += self.child.before
-        self.screen += out
-        return out
-
-    def exit(self) -> None:
-        self.child.send("exit\r")
-        self.child.expect(pexpect.EOF)
-        self.child.close()
+def check_history(text: str, shell: str) -> None:
+    assert "CANARY" not in text, [ln for ln in text.splitlines() if "CANARY" in ln]
+    missing = [cmd for cmd in harmless(shell) if cmd not in text]
+    assert missing == []
 
 
-STUBS_SH = 'aws() { echo "ran-aws"; }\nvault() { echo "ran-vault"; }\n'
-STUBS_FISH = "function aws; echo ran-aws; end\nfunction vault; echo ran-vault; end\n"
+BASH_SETUPS = {
+    "cmdhist": "shopt -s cmdhist; shopt -u lithist",
+    "cmdhist+lithist+history-a": ("shopt -s cmdhist lithist histappend; "
+                                  "PROMPT_COMMAND='history -a'"),
+    "no-cmdhist": "shopt -u cmdhist lithist",
+    "no-cmdhist+lithist+history-a": ("shopt -u cmdhist; shopt -s lithist histappend; "
+                                     "PROMPT_COMMAND='history -a'"),
+}
 
 
-def risky(canary: str) -> list[str]:
-    return [
-        f"aws secretsmanager create-secret --name db/prod --secret-string {canary}",
-        f"export DB_PASSWORD={canary}1",
-        f"vault kv put secret/app password={canary}2",
-        f"safesm put db/prod {canary}3",
-        f"aws secretsmanager put-secret-value --secret-id db --cli-input-json "
-        f"'{{\"SecretString\":\"{canary}4\"}}'",
-    ]
+@pytest.mark.parametrize("setup", BASH_SETUPS)
+def test_bash_keeps_every_leak_out_whole_commands_included(tmp_path, safesm_bin, setup):
+    """bash's HISTIGNORE sees only a command's first line; the guard checks whole entries
+    when the prompt returns, whatever cmdhist and lithist say, and before a `history -a`
+    of the user's writes them out."""
+    home = tmp_path / "home"
+    session = bash_session(home, safesm_bin,
+                           before="HISTFILE=~/.bash_history\n" + BASH_SETUPS[setup])
+    type_the_table(session, "bash")
+    check_history((home / HISTORY["bash"]).read_text(), "bash")
 
 
-HARMLESS = [
-    "echo harmless-one",
-    "aws secretsmanager get-secret-value --secret-id db/prod",
-    "aws secretsmanager create-secret --name db --secret-string file://x",
-    "safesm put --help > /dev/null",
-]
-
-
-def check_history(text: str, canary: str, kept: list[str]) -> None:
-    assert canary not in text
-    for cmd in kept:
-        assert cmd in text, (cmd, text)
-
-
-def test_bash_keeps_risky_commands_out_and_the_users_settings_work(tmp_path, safesm_bin,
-                                                                   canary):
-    home = tmp_path / "bash-home"
-    home.mkdir()
-    (home / ".bashrc").write_text(
-        "HISTFILE=~/.bash_history\nHISTIGNORE='ls:pwd'\nHISTCONTROL=ignoredups\n"
-        f"PS1='{Session.PROMPT}'\n{STUBS_SH}"
-        'eval "$(safesm shell-init bash)"\n')
-    s = Session(["bash", "-i"], shell_env(home, safesm_bin))
-    assert "ran-aws" in s.run(risky(canary)[0])  # it still runs: only history is spared
-    assert "refused" in s.run(risky(canary)[3])
-    for cmd in risky(canary)[1:3] + risky(canary)[4:] + HARMLESS:
-        s.run(cmd)
-    for cmd in ("ls", "pwd", "echo dup", "echo dup", " echo leading-space"):
-        s.run(cmd)
-    s.run("echo HISTIGNORE-is-${#HISTIGNORE} HISTCONTROL=$HISTCONTROL")
-    s.exit()
-    text = (home / ".bash_history").read_text()
-    check_history(text, canary, HARMLESS)
-    lines = text.splitlines()
-    assert "ls" not in lines and "pwd" not in lines  # the user's own HISTIGNORE
-    assert lines.count("echo dup") == 1  # the user's ignoredups
-    assert "leading-space" not in text
-    assert "HISTCONTROL=ignoredups:ignorespace" in s.screen
-
-
-def test_zsh_keeps_risky_commands_out_and_the_users_hook_works(tmp_path, safesm_bin, canary):
-    home = tmp_path / "zsh-home"
-    home.mkdir()
-    (home / ".zshrc").write_text(
-        "HISTFILE=~/.zsh_history\nHISTSIZE=1000\nSAVEHIST=1000\nsetopt EXTENDED_HISTORY\n"
-        "zshaddhistory() { [[ $1 != *mine-private* ]] }\n"  # the user's own hook
-        f"PS1='{Session.PROMPT}'\nPS2='> '\n{STUBS_SH}"
-        'eval "$(safesm shell-init zsh)"\n')
-    s = Session(["zsh", "-i"], shell_env(home, safesm_bin))
-    assert "ran-aws" in s.run(risky(canary)[0])
-    for cmd in risky(canary)[1:] + HARMLESS:
-        s.run(cmd)
-    s.run(f"vault kv put secret/x \\\n  password={canary}5")  # a multi-line entry
-    s.run("echo mine-private")
-    s.run(" echo leading-space")
-    s.exit()
-    text = (home / ".zsh_history").read_bytes().decode()
-    check_history(text, canary, HARMLESS)
-    assert "mine-private" not in text
-    assert "leading-space" not in text
+def test_zsh_keeps_every_leak_out(tmp_path, safesm_bin):
+    home = tmp_path / "home"
+    session = zsh_session(home, safesm_bin)
+    type_the_table(session, "zsh")
+    check_history((home / HISTORY["zsh"]).read_bytes().decode("utf-8", "replace"), "zsh")
 
 
 @pytest.mark.parametrize("bindings", ["fish_default_key_bindings", "fish_vi_key_bindings"])
-def test_fish_keeps_risky_commands_out(tmp_path, safesm_bin, canary, bindings):
-    home = tmp_path / "fish-home"
-    (home / ".config/fish").mkdir(parents=True)
-    (home / ".config/fish/config.fish").write_text(
-        f"set -g fish_key_bindings {bindings}\n"
-        f"function fish_prompt; echo -n '{Session.PROMPT}'; end\n"
-        "function fish_mode_prompt; end\n" + STUBS_FISH +
-        "function __done --on-event fish_postexec; echo COMMAND-DONE; end\n"
-        "safesm shell-init fish | source\n")
-    s = Session(["fish", "-i"], shell_env(home, safesm_bin), done="COMMAND-DONE")
-    version = subprocess.run(["fish", "--version"], capture_output=True, text=True).stdout
-    assert "ran-aws" in s.run(risky(canary)[0])  # Enter still runs it
-    assert "refused" in s.run(risky(canary)[3])
-    for cmd in risky(canary)[1:3] + risky(canary)[4:] + HARMLESS:
-        s.run(cmd)
-    assert "ran-vault" in s.screen
-    s.run(f"set -gx GH_TOKEN {canary}6")
-    s.run("echo after-all")  # fish keeps the last command in memory until the next one
-    s.exit()
-    text = (home / ".local/share/fish/fish_history").read_text()
-    check_history(text, canary, HARMLESS + ["echo after-all"])
-    assert version.startswith("fish, version")
-
-
-def history_file(home: Path, canary: str) -> tuple[Path, bytes]:
-    data = (b"#1700000000\nls\n#1700000001\nexport DB_PASSWORD=" + canary.encode()
-            + b"\n#1700000002\npwd\n")
-    path = home / ".bash_history"
-    path.write_bytes(data)
-    path.chmod(0o600)
-    return path, data
-
-
-def test_scrub_asks_on_a_terminal(terminal, isolated_env, canary):
-    path, _ = history_file(isolated_env, canary)
-    t = terminal("history", "scrub")
-    t.expect("Remove 1 history entry")
-    t.type("y\r")
-    assert t.finish() == 0
-    assert path.read_bytes() == b"#1700000000\nls\n#1700000002\npwd\n"
-    assert canary.encode() not in t.screen
-    assert b"history -c; history -r" in t.screen
-
-
-def test_scrub_declined_changes_nothing(terminal, isolated_env, canary):
-    path, data = history_file(isolated_env, canary)
-    t = terminal("history", "scrub")
-    t.expect("Remove 1 history entry")
-    t.type("n\r")
-    assert t.finish() == 5  # the one confirmation rule
-    assert path.read_bytes() == data
-    assert b"nothing was changed" in t.screen
-
-
-def test_scrub_refuses_when_the_file_changes_meanwhile(terminal, isolated_env, canary):
-    """A shell appends while the user reads the question: nothing is lost, nothing changes."""
-    path, data = history_file(isolated_env, canary)
-    t = terminal("history", "scrub")
-    t.expect("Remove 1 history entry")
-    with open(path, "ab") as fh:
-        fh.write(b"#1700000003\necho written-meanwhile\n")
-    t.type("y\r")
-    assert t.finish() == 5
-    assert path.read_bytes() == data + b"#1700000003\necho written-meanwhile\n"
-    assert b"changed while" in t.screen and b"Run the command again" in t.screen
-    assert sorted(os.listdir(isolated_env)) == [".bash_history"]  # no temp file left
-
-
+def test_fish_keeps_every_leak_out(tmp_path, safesm_bin, bindings):
+    home = tmp_path / "home"
+    session = fish_session(home, safesm_bin, bindings)
+    type_the_table(session, "fish")
+    text = (home / HISTORY["fish"]).read_text()
+    check_history(text.replace("\\\\", "\\"), "fish")
 def test_bash_snippet_twice_adds_nothing_more(safesm_bin):
     script = """
-HISTIGNORE='ls:pwd'; HISTCONTROL=ignoredups
-eval "$("$SAFESM" shell-init bash)"; first=$HISTIGNORE
+HISTCONTROL=ignoredups; PROMPT_COMMAND='history -a'; trap 'echo mine' EXIT
 eval "$("$SAFESM" shell-init bash)"
-[[ $HISTIGNORE == "$first" ]] && echo same
-[[ $HISTIGNORE == ls:pwd:* ]] && echo kept-mine
+eval "$("$SAFESM" shell-init bash)"
+echo "$PROMPT_COMMAND" | tr '\\n' ' '; echo
 echo "$HISTCONTROL"
+trap -p EXIT
 """
     out = subprocess.run(["bash", "--norc", "-c", script], capture_output=True, text=True,
                          env={**os.environ, "SAFESM": safesm_bin}, timeout=30).stdout
-    assert out.split() == ["same", "kept-mine", "ignoredups:ignorespace"]
+    assert out.splitlines() == [
+        "__safesm_history_guard history -a ",  # first, and once; the user's still runs
+        "ignoredups:ignorespace",
+        "trap -- '__safesm_history_guard exit; echo mine' EXIT",
+        "mine",  # the user's EXIT trap ran, after the guard
+    ]
+
+
+def test_bash_users_settings_still_work(tmp_path, safesm_bin, canary):
+    """HISTIGNORE, ignoredups, the leading-space rule, a PROMPT_COMMAND and an EXIT trap of
+    the user's own keep working beside the guard."""
+    home = tmp_path / "home"
+    session = bash_session(home, safesm_bin, before=(
+        "HISTFILE=~/.bash_history\nHISTIGNORE='ls:pwd'\nHISTCONTROL=ignoredups\n"
+        "PROMPT_COMMAND='echo user-hook'\ntrap 'echo user-exit-trap' EXIT"))
+    assert "user-hook" in session.type(f"export DB_PASSWORD={canary}")
+    for cmd in ("ls", "pwd", "echo dup", "echo dup", " echo leading-space", "false"):
+        session.type(cmd)
+    assert "status-1" in session.type('echo "status-$?"')  # $? survives the guard
+    session.type("echo HISTCONTROL=$HISTCONTROL")
+    session.child.send("exit\r")
+    session.child.expect_exact("user-exit-trap")
+    session.child.expect(pexpect.EOF)
+    lines = (home / HISTORY["bash"]).read_text().splitlines()
+    assert canary not in "\n".join(lines)
+    assert "ls" not in lines and "pwd" not in lines and lines.count("echo dup") == 1
+    assert not any("leading-space" in line for line in lines)
+    assert "HISTCONTROL=ignoredups:ignorespace" in session.screen
+
+
+def test_bash_checks_a_command_that_exits_the_shell(tmp_path, safesm_bin, canary):
+    """No prompt comes back after an `exit` inside a command, and bash writes its history
+    on the way out: the guard runs first, from the EXIT trap."""
+    home = tmp_path / "home"
+    session = bash_session(home, safesm_bin, before="HISTFILE=~/.bash_history")
+    session.type("echo before")
+    session.child.send(f"if true; then\rexport DB_PASSWORD={canary}\rexit\rfi\r")
+    session.child.expect(pexpect.EOF)
+    text = (home / HISTORY["bash"]).read_text()
+    assert "echo before" in text and canary not in text
+
+
+def test_zsh_keeps_its_users_hook_and_leading_space_rule(tmp_path, safesm_bin, canary):
+    home = tmp_path / "home"
+    session = zsh_session(home, safesm_bin,
+                          before="zshaddhistory() { [[ $1 != *mine-private* ]] }\n")
+    for cmd in ("echo mine-private", " echo leading-space", "echo kept",
+                # a byte that is not UTF-8 (it used to make zsh's regex fail to match)
+                f"aws secretsmanager create-secret --name x\udcff --secret-string {canary}",
+                f"export DB_PASSWORD=\udcff{canary}"):
+        session.type(cmd)
+    session.exit()
+    text = (home / HISTORY["zsh"]).read_bytes()
+    assert b"mine-private" not in text and b"leading-space" not in text
+    assert b"echo kept" in text and canary.encode() not in text
+
+
+NOT_UTF8 = [b"aws secretsmanager create-secret --name x\xff --secret-string hunter2",
+            b"aws \xff secretsmanager create-secret --secret-string hunter2",
+            b"export DB_PASSWORD=\xffhunter2", b"echo \xff; safesm put db hunter2"]
+RAW_CHECK = {
+    "zsh": ["zsh", "-f", "-c", """eval "$SNIPPET"
+while IFS= read -r -d '' cmd; do __safesm_zshaddhistory "$cmd"$'\\n'; printf %s $?; done"""],
+    "bash": ["bash", "--norc", "-c", """eval "$SNIPPET"
+while IFS= read -r -d '' cmd; do __safesm_is_risky "$cmd"; printf %s $?; done"""],
+}
+
+
+@pytest.mark.parametrize("shell", ["zsh", "bash"])
+def test_a_byte_that_is_not_utf8_does_not_hide_a_leak(shell, safesm_bin):
+    """In a UTF-8 locale glibc's regex does not match such a byte, so a rule that had to
+    step over one matched nothing. The guards match in the C locale (1: not saved in zsh,
+    0: risky in bash)."""
+    proc = subprocess.run(RAW_CHECK[shell], input=b"\0".join(NOT_UTF8) + b"\0",
+                          capture_output=True, timeout=60,
+                          env={**os.environ, "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8",
+                               "SNIPPET": snippet(safesm_bin, shell)})
+    assert proc.stdout.decode() == ("1" if shell == "zsh" else "0") * len(NOT_UTF8), proc.stderr
+
+
+FISH_KEYS = {"ctrl-enter-csi-u": "\x1b[13;5u", "ctrl-enter-xterm": "\x1b[27;5;13~",
+             "shift-enter-csi-u": "\x1b[13;2u", "shift-enter-xterm": "\x1b[27;2;13~"}
+
+
+def test_fish_every_key_that_runs_a_line_keeps_secrets_out(tmp_path, safesm_bin, canary):
+    """Ctrl+Enter and Shift+Enter, as CSI-u and modifyOtherKeys terminals send them, run
+    the line in fish 3 like Enter does; each goes through the guard."""
+    home = tmp_path / "home"
+    session = fish_session(home, safesm_bin, "fish_default_key_bindings")
+    for name, keys in FISH_KEYS.items():
+        session.type(f"set -gx GH_TOKEN {canary}-{name}", enter=keys)
+        session.type(f"begin\nset -l X_TOKEN {canary}\nend", enter=keys)
+        session.type(f"echo kept-{name}", enter=keys)
+    session.type("echo after-all")
+    session.exit()
+    text = (home / HISTORY["fish"]).read_text()
+    assert canary not in text
+    assert all(f"echo kept-{name}" in text for name in FISH_KEYS)
+
+
+@pytest.mark.parametrize("mode", ["normal", "replace"])
+def test_fish_vi_enter_from_normal_and_replace_mode(tmp_path, safesm_bin, canary, mode):
+    home = tmp_path / "home"
+    session = fish_session(home, safesm_bin, "fish_vi_key_bindings")
+    for cmd in (f"set -gx GH_TOKEN {canary}", f"echo kept-{mode}"):
+        session.child.send(cmd)
+        time.sleep(0.3)
+        session.child.send("\x1b")  # to normal mode (alone: not the start of a sequence)
+        time.sleep(0.6)
+        session.type("R" if mode == "replace" else "", enter="\r")
+    session.type("echo after-all")
+    session.exit()
+    text = (home / HISTORY["fish"]).read_text()
+    assert canary not in text and f"echo kept-{mode}" in text
 
 
 def test_fish4_branch_keeps_the_users_function_and_the_space_rule(safesm_bin):

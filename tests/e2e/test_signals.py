@@ -3,13 +3,11 @@ exit 130 (interrupted) or 143 (terminated), one message and never a traceback.""
 
 from __future__ import annotations
 
-import errno
 import fcntl
 import os
 import select
 import shutil
 import signal
-import stat
 import subprocess
 import threading
 import time
@@ -140,10 +138,10 @@ def test_signal_during_a_write_leaves_the_secret_whole(aws, sm, safesm_bin, stal
 # - before any rewrite: scrub reports its findings on stdout before it rewrites anything;
 #   stdout is a pipe the test shrinks to one page and does not read, so once a byte
 #   arrives the scan is done and safesm is held in the report until the test reads.
-# - inside a rewrite: before replacing a file, scrub re-reads it to check that no shell
-#   wrote to it meanwhile. While safesm is held in the report, the test swaps the second
-#   file for a FIFO; that re-read then waits for a writer, with the first file already
-#   replaced and the second one's temporary copy written beside it.
+# - inside a rewrite: before replacing a file, scrub takes the lock a shell takes to write
+#   its history (flock, as fish does). While safesm is held in the report, the test takes
+#   that lock on the second file; scrub then replaces the first file, writes the second
+#   one's scrubbed copy beside it and waits for the lock.
 
 SECRETS = 150  # findings enough to overflow one page of report
 
@@ -193,23 +191,6 @@ def _drain(fd: int) -> threading.Thread:
     return thread
 
 
-def _open_writer_once_read(fifo: Path, proc: subprocess.Popen) -> int:
-    """Open the FIFO's write end as soon as safesm opens it for reading (ENXIO till then)."""
-    fds: list[int] = []
-
-    def try_open() -> bool:
-        assert proc.poll() is None, "safesm finished without re-reading the file"
-        try:
-            fds.append(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
-        except OSError as err:
-            if err.errno != errno.ENXIO:
-                raise
-        return bool(fds)
-
-    assert wait_until(try_open, timeout=30, interval=0.01), "scrub never re-read the file"
-    return fds[0]
-
-
 def _finish(proc: subprocess.Popen, sig: signal.Signals, stdout_fd: int | None) -> bytes:
     proc.send_signal(sig)
     if stdout_fd is not None:
@@ -241,22 +222,25 @@ def test_signal_during_a_rewrite_leaves_each_file_old_or_new(safesm_bin, tmp_pat
     work.mkdir(mode=0o700)
     first, second = work / "first_history", work / "second_history"
     _history(first)
-    _history(second)
+    original_second = _history(second)
     scrubbed = _scrubbed(safesm_bin, first, tmp_path)
     proc, stdout_fd = _start_scrub(safesm_bin, first, second)
-    os.mkfifo(tmp_path / "fifo", 0o600)
-    os.replace(tmp_path / "fifo", second)  # scanned already; re-read before replacing
-    _drain(stdout_fd)
-    writer = _open_writer_once_read(second, proc)
+    holder = os.open(second, os.O_RDONLY)
+    fcntl.flock(holder, fcntl.LOCK_EX)  # a shell writing the second file's history
     try:
+        _drain(stdout_fd)
+        assert wait_until(lambda: any(p.name.startswith(".second_history.")
+                                      for p in work.iterdir()), timeout=30), \
+            "scrub never wrote the second file's copy"
+        assert proc.poll() is None, "safesm finished without waiting for the lock"
         assert first.read_bytes() == scrubbed
         [temp] = [p for p in work.iterdir() if p.name.startswith(".second_history.")]
         assert b"hunter" not in temp.read_bytes()  # the scrubbed copy, not yet renamed
         _finish(proc, sig, None)
     finally:
-        os.close(writer)
+        os.close(holder)
     assert first.read_bytes() == scrubbed
-    assert stat.S_ISFIFO(second.lstat().st_mode)  # never replaced
+    assert second.read_bytes() == original_second  # never replaced
     assert sorted(p.name for p in work.iterdir()) == ["first_history", "second_history"]
 
 
