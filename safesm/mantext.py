@@ -130,14 +130,19 @@ take them.
 \fBeval "$(safesm shell\-init bash)"\fR (or \fBzsh\fR, or \fBsafesm shell\-init fish |
 source\fR) keeps commands that carry secrets out of the history file: inline
 \fBaws secretsmanager \-\-secret\-string\fR values, \fBexport *PASSWORD=\fR..., \fBvault kv
-put\fR with values, \fBsafesm put NAME VALUE\fR mistakes and access key ids.
-It adds to \fBHISTIGNORE\fR/\fBHISTCONTROL\fR (bash), a \fBzshaddhistory\fR hook (zsh) or
-the leading\-space rule (fish) without replacing your own settings.
+put\fR with values, passwords in URLs, \fBcurl \-u\fR and \fBmysql \-p\fR, values piped or
+here\-stringed into \fBsafesm put\fR, \fBsafesm put NAME VALUE\fR mistakes, key material
+and access key ids; whole commands, also when typed over several lines.
+It adds a \fBPROMPT_COMMAND\fR and \fBEXIT\fR check that deletes the entry (bash), a
+\fBzshaddhistory\fR hook (zsh) or the leading\-space rule on every key that runs the line
+(fish) without replacing your own settings.
+\fBsafesm exec \-e VAR=NAME\fR alone is left in history: it names a secret, it holds none.
 .PP
 \fBhistory scan\fR finds such entries in bash, zsh and fish history files and prints
 them with the secret masked (exit 8 when it finds any); \fBhistory scrub\fR removes them,
 or masks them with \fB\-\-mask\fR, rewriting each file atomically and keeping every
-other entry byte for byte.
+other entry byte for byte, under the locks the shells take (an entry a shell writes
+meanwhile is kept). Only regular files are read, block by block.
 Running shells still hold the entries in memory: \fBscrub\fR prints the command that
 drops them for your shell.
 A command that carried a secret was also visible in process listings while it ran;

@@ -143,7 +143,7 @@ $ echo 'eval "$(safesm shell\-init bash)"' >> ~/.bashrc
 .fi
 .RE
 .SH SEE ALSO
-\fBaws\fR(1), \fBpass\fR(1), \fBbash\fR(1) (HISTIGNORE), \fBzshmisc\fR(1)
+\fBaws\fR(1), \fBpass\fR(1), \fBbash\fR(1) (PROMPT_COMMAND, history \-d), \fBzshmisc\fR(1)
 """.strip().split("\n")
 
 # After EXIT STATUS: the messages a user meets most, and what they mean.
