@@ -26,6 +26,16 @@ CLOSED = LexState()
 _MAYBE_OPEN = re.compile(
     rb"['\"\\]|<<|[|&][ \t]*$|[{}()]"
     rb"|(?<![\w-])(?:if|case|for|while|until|select|fi|esac|done)(?![\w-])")
+# Over many lines at once (``maybe_open_lines``): these characters and words find at least
+# the lines _MAYBE_OPEN finds.
+_MAYBE_OPEN_CHARS = bytes.maketrans(b"'\"\\{}()<|&", b"\0" * 10)
+KEYWORDS = (b"if", b"case", b"for", b"while", b"until", b"select", b"fi", b"esac", b"done")
+_WORD_BYTES = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
+# A line that is certainly complete although MAYBE_OPEN matched: its quotes are plain
+# pairs with no backslash inside (`$'…\\''` is not), and it has no other backslash, no
+# here-document, brace, trailing pipe or and, or keyword.
+_PLAIN = re.compile(rb"(?:[^'\"\\<{}|&\n]|<(?!<)|[|&](?![ \t]*$)|'[^'\\\n]*'|\"[^\"\\\n]*\")*")
+_KEYWORD = re.compile(rb"(?<![\w-])(?:if|case|for|while|until|select|fi|esac|done)(?![\w-])")
 # Code with complete quoted strings; it stops where an unterminated one begins. Inside
 # a string one character at a time: a run there would backtrack exponentially on a string
 # that never closes.
@@ -41,9 +51,36 @@ _CLOSERS = re.compile(rb"(?:^|[;&|])[ \t]*(?:fi|esac|done|\})(?=[ \t;&|)]|$)")
 _CONTINUED = re.compile(rb"(?:\||&&|\\)[ \t]*$")
 
 
+def maybe_open_lines(data: bytes, end: int) -> list[int]:
+    """Offsets in ``data[:end]``, one in each line that may leave a command open (and a
+    few more): a plain ``bytes.find`` per such line, and per keyword."""
+    points: list[int] = []
+    marked = data.translate(_MAYBE_OPEN_CHARS)
+    pos = marked.find(b"\0", 0, end)
+    while pos >= 0:
+        points.append(pos)
+        nl = data.find(b"\n", pos, end)
+        pos = marked.find(b"\0", nl + 1, end) if nl >= 0 else -1
+    for word in KEYWORDS:
+        pos = data.find(word, 0, end)
+        while pos >= 0:
+            after = pos + len(word)
+            if (pos == 0 or data[pos - 1] not in _WORD_BYTES) and (
+                    after >= len(data) or data[after] not in _WORD_BYTES):
+                points.append(pos)
+            pos = data.find(word, after, end)
+    return sorted(points)
+
+
+def plain_closed(data: bytes, start: int, stop: int) -> bool:
+    """The line is certainly complete, read from a closed state (see ``_PLAIN``)."""
+    return bool(_PLAIN.fullmatch(data, start, stop)) and not _KEYWORD.search(data, start, stop)
+
+
 def line_state(data: bytes, start: int, stop: int, state: LexState) -> LexState:
     """The state after the line ``data[start:stop]`` (no newline), read in ``state``."""
-    if state == CLOSED and not _MAYBE_OPEN.search(data, start, stop):
+    if state == CLOSED and (not _MAYBE_OPEN.search(data, start, stop)
+                            or plain_closed(data, start, stop)):
         return CLOSED
     line = data[start:stop]
     if state.heredocs:

@@ -169,6 +169,8 @@ SAFESM_EXEC_REFS: Seq = (
     _words("exec", "env"), Star((BLANKS, _EXEC_ITEM)),
     Alt(((BLANKS, Lit("--"), Star((BLANKS, _NO_EQ))), ())), Rep(Cls(" \t\n")),
 )
+_SUFFIX_HINT = _words(*(x.lower() for x in _SUFFIXES))
+_ASSIGN_HINT: Seq = (_SUFFIX_HINT, Rep(Cls("+"), 0, 1), Lit("="))
 _HEADERS = ("authorization", "proxy-authorization", "x-api-key", "api-key", "x-auth-token",
             "private-token", "x-access-token")
 _B64 = "A-Za-z0-9+/"
@@ -190,6 +192,10 @@ class Rule:
     mask: str = "word"
     runs_a_process: bool = True  # the command line was visible in `ps` while it ran
     unless: Seq = ()  # a whole command this rule leaves alone (matched from start to end)
+    # What every match holds, in lower case with quotes removed, starting with one of its
+    # own needles: a scanner checks it where it finds that needle in a large file, to
+    # pass over the many lines that hold the word but cannot match (`secretsmanager`).
+    hint: Seq = ()
 
     @cached_property
     def pcre(self) -> tuple[str, ...]:
@@ -234,19 +240,19 @@ RULES: tuple[Rule, ...] = (
          "a PASSWORD/TOKEN/SECRET/API_KEY variable or option set inline "
          "(export X_PASSWORD=..., --password=..., docker run -e X_TOKEN=...)",
          ((Bound(WORD + QUOTES), *_ASSIGN, Secret((value("@"),))),),
-         runs_a_process=False, unless=SAFESM_EXEC_REFS),
+         runs_a_process=False, unless=SAFESM_EXEC_REFS, hint=_ASSIGN_HINT),
     Rule("quoted-secret-assignment",
          "the same, quoted, as an option or declaration (docker run -e \"X_TOKEN=...\")",
          ((WORD_START, _words("-e", "--env", "--build-arg", "--set", "--set-string", "export",
                               "env", "declare", "typeset", "local", "readonly"),
            Star((BLANKS, Lit("-"), Rep(Cls("A-Za-z"), 1)), high=3), Rep(Cls(" \t="), 1),
            Cls(QUOTES), *_ASSIGN, Secret((Cls("\"'$` \t\n\\", negate=True),))),),
-         mask="to-quote", unless=SAFESM_EXEC_REFS),
+         mask="to-quote", unless=SAFESM_EXEC_REFS, hint=_ASSIGN_HINT),
     Rule("fish-set-secret",
          "fish `set` of a PASSWORD/TOKEN/SECRET variable with an inline value",
          ((WORD_START, Lit("set"), Star((BLANKS, Lit("-"), Rep(Cls("A-Za-z-"), 1))), BLANKS,
            *SECRET_NAME, BLANKS, Secret((value(),))),),
-         runs_a_process=False),
+         runs_a_process=False, hint=(_SUFFIX_HINT, BLANK)),
     Rule("read-herestring",
          "read VAR <<< VALUE: a here-string with a literal value",
          (command("read"), _HERESTRING), runs_a_process=False),
@@ -265,13 +271,15 @@ RULES: tuple[Rule, ...] = (
          (command("curl"),
           (BLANK, _words("-u", "--user", "-U", "--proxy-user"), SOME_BLANK,
            Rep(Cls(QUOTES), 0, 1), Rep(Cls(SEP + QUOTES + ":", negate=True)), Lit(":"),
-           Secret((Cls(SEP + QUOTES + "$`", negate=True),))))),
+           Secret((Cls(SEP + QUOTES + "$`", negate=True),)))),
+         hint=(Lit("-u"), Alt(((Lit("ser"),), ())), SOME_BLANK,
+               Rep(Cls(SEP + ":", negate=True)), Lit(":"))),
     Rule("url-credentials",
          "credentials in a URL: scheme://user:password@host",
          ((Lit("://"), Rep(Cls(" \t\n/@:\"'\\", negate=True)), Lit(":"),
            Secret((Cls(" \t\n/@\"'\\$`", negate=True), Rep(Cls(" \t\n/@\"'", negate=True)))),
            Lit("@")),),
-         mask="group"),
+         mask="group", hint=(Lit("://"), Rep(Cls(" \t\n/@:", negate=True)), Lit(":"))),
     Rule("authorization-header",
          "an Authorization (or API key/token) header with its value",
          ((WORD_START, _words(*_HEADERS, fold=True), Rep(Cls(QUOTES), 0, 1), SOME_BLANK,
@@ -295,7 +303,8 @@ RULES: tuple[Rule, ...] = (
          "safesm with a value option (--secret-string, --value, ...) on the command line",
          (command("safesm"),
           (BLANK, _words(*SAFESM_VALUE_OPTIONS, quoted=True), Alt(((Lit("="),), (BLANKS,))),
-           Secret((value(),))))),
+           Secret((value(),)))),
+         hint=(_words(*(o.lower() for o in SAFESM_VALUE_OPTIONS)), Cls("= \t"))),
     Rule("safesm-herestring",
          "safesm put NAME <<< VALUE (or another command's here-string piped into it)",
          ((*SAFESM_PUT, SEP_OR_END), _HERESTRING)),

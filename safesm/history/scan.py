@@ -15,8 +15,11 @@ from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
+from .bash_index import BashIndex
 from .formats import PARSERS, Entry, decode
 from .masking import MASK, mask_text, merge, secret_spans
+from .patterns import needles as needles_of
+from .patterns import pcre
 from .rules import RULES, RULES_BY_ID, Rule
 
 _DEQUOTE = b"\"'\\"
@@ -31,6 +34,8 @@ class _Compiled:
     needles: tuple[tuple[bytes, ...], ...]  # per term with needles: one of them is needed
     block_needles: tuple[bytes, ...]  # the most selective of those: searched per block
     unless: re.Pattern[bytes] | None  # a whole command the rule leaves alone
+    needle_res: tuple[re.Pattern[bytes], ...]  # ``needles`` as one regex per term
+    hint: re.Pattern[bytes] | None  # the rule's hint, matched where a block needle is
 
 
 @functools.cache
@@ -40,10 +45,35 @@ def _compiled() -> tuple[_Compiled, ...]:
     for rule in RULES:
         needles = tuple(tuple(n.encode() for n in ns.texts) for ns in rule.needles if ns)
         best = max(needles, key=lambda ns: min(len(n) for n in ns), default=())
+        hint = needles_of(rule.hint) if rule.hint else None
+        if hint:
+            best = tuple(n.encode() for n in hint.texts)
         out.append(_Compiled(rule, tuple(re.compile(p.encode(), re.DOTALL) for p in rule.pcre),
                              needles, best,
-                             re.compile(rule.unless_pcre.encode()) if rule.unless else None))
+                             re.compile(rule.unless_pcre.encode()) if rule.unless else None,
+                             tuple(re.compile(b"|".join(map(re.escape, ns))) for ns in needles),
+                             re.compile(pcre(rule.hint).encode()) if hint else None))
     return tuple(out)
+
+
+_Hinted = tuple[tuple[int, "re.Pattern[bytes]"], ...]
+
+
+@functools.cache
+def _needle_items() -> tuple[dict[bytes, tuple[frozenset[int], _Hinted]], frozenset[int]]:
+    """For each block needle, the rules it stands for: those without a hint, and those
+    with one (and the hint); and the rules that have no needle."""
+    plain: dict[bytes, set[int]] = {}
+    hinted: dict[bytes, list[tuple[int, re.Pattern[bytes]]]] = {}
+    for i, item in enumerate(_compiled()):
+        for needle in item.block_needles:
+            if item.hint:
+                hinted.setdefault(needle, []).append((i, item.hint))
+            else:
+                plain.setdefault(needle, set()).add(i)
+    always = frozenset(i for i, item in enumerate(_compiled()) if not item.block_needles)
+    return {n: (frozenset(plain.get(n, ())), tuple(hinted.get(n, ())))
+            for n in {*plain, *hinted}}, always
 
 
 @dataclass(frozen=True)
@@ -67,15 +97,18 @@ def _masked(value: bytes) -> bool:
     return value.startswith(MASK) and not _SECRET_CHARS.search(value, len(MASK))
 
 
-def find_leaks(text: bytes) -> list[Leak]:
+def find_leaks(text: bytes, only: Iterable[int] | None = None) -> list[Leak]:
     """Every rule that matches ``text``, with every secret its last term points at.
 
-    A secret already replaced by ``****`` (`history scrub --mask`) is not one any more.
+    ``only``: the rules worth trying (indexes in ``RULES``; the others' needles are known
+    to be missing). A secret already replaced by ``****`` (`history scrub --mask`) is not
+    one any more.
     """
     folded = _folded(text)
     leaks = []
-    for item in _compiled():
-        if not all(any(n in folded for n in ns) for ns in item.needles):
+    compiled = _compiled()
+    for item in compiled if only is None else [compiled[i] for i in sorted(only)]:
+        if not all(rx.search(folded) for rx in item.needle_res):
             continue
         firsts = [regex.search(text) for regex in item.terms]
         if not all(firsts) or (item.unless and item.unless.match(text)):
@@ -124,9 +157,21 @@ def _removal(entry: Entry, reach: tuple[int, int]) -> tuple[tuple[int, int], ...
     return touched
 
 
-def _finding(data: bytes, entry: Entry, shell: str, base: int, lines: int) -> Finding | None:
+@dataclass(frozen=True)
+class _Wanted:
+    """An entry worth decoding: its first line (0-based, in the block) and the rules whose
+    needles its lines hold."""
+
+    entry: Entry
+    line: int
+    rules: frozenset[int]
+
+
+def _finding(data: bytes, want: _Wanted, shell: str, base: int,
+             lines: int) -> Finding | None:
+    entry = want.entry
     text, offsets = decode(data, entry, shell)
-    leaks = find_leaks(text)
+    leaks = find_leaks(text, want.rules | _needle_items()[1])
     if not leaks:
         return None
     spans = merge([s for leak in leaks for s in leak.secrets])
@@ -134,8 +179,8 @@ def _finding(data: bytes, entry: Entry, shell: str, base: int, lines: int) -> Fi
     raw = [(offsets[a], offsets[b]) for a, b in spans]
     reach = (offsets[first], offsets[max(b for _, b in spans)])
     return Finding(
-        shell=shell,
-        line=lines + data.count(b"\n", 0, raw[0][0]) + 1,  # where the (first) secret is
+        shell=shell,  # the line where the (first) secret is:
+        line=lines + want.line + data.count(b"\n", entry.start, raw[0][0]) + 1,
         rules=tuple(leak.rule for leak in leaks),
         command=printable(mask_text(text, spans)),
         remove=tuple((a + base, b + base) for a, b in _removal(entry, reach)),
@@ -143,14 +188,19 @@ def _finding(data: bytes, entry: Entry, shell: str, base: int, lines: int) -> Fi
     )
 
 
-def _hits(block: bytes) -> list[int]:
-    """Offsets in ``block`` of every line where some rule could match (sorted)."""
+def _hits(block: bytes) -> dict[int, frozenset[int]]:
+    """Every line (0-based) where some rule could match, and those rules (by index; the
+    rules without needles are always tried)."""
     folded = _folded(block)
-    points: list[int] = []
-    for needle in {n for item in _compiled() for n in item.block_needles}:
+    points: list[tuple[int, frozenset[int]]] = []
+    for needle, (plain, hinted) in _needle_items()[0].items():
         pos = folded.find(needle)
         while pos >= 0:
-            points.append(pos)
+            items = plain
+            if hinted:
+                items = items.union([i for i, hint in hinted if hint.match(folded, pos)])
+            if items:
+                points.append((pos, items))
             pos = folded.find(needle, pos + len(needle))
     runs, material = block.translate(_B64_TABLE), []
     pos = runs.find(_B64_RUN)
@@ -158,7 +208,12 @@ def _hits(block: bytes) -> list[int]:
         material.append(pos)
         pos = runs.find(b" ", pos)
         pos = runs.find(_B64_RUN, pos) if pos >= 0 else -1
-    return sorted(set(_line_numbers(folded, points) + _line_numbers(block, material)))
+    points.sort(key=lambda p: p[0])
+    out: dict[int, frozenset[int]] = dict.fromkeys(_line_numbers(block, material), frozenset())
+    for line, (_, items) in zip(_line_numbers(folded, [p for p, _ in points]), points,
+                                strict=True):
+        out[line] = out.get(line, frozenset()) | items
+    return out
 
 
 def _line_numbers(text: bytes, points: list[int]) -> list[int]:
@@ -171,19 +226,38 @@ def _line_numbers(text: bytes, points: list[int]) -> list[int]:
     return out
 
 
-def scan_block(data: bytes, shell: str, final: bool, base: int = 0,
-               lines: int = 0) -> tuple[list[Finding], int]:
-    """Findings in one block (offsets made absolute with ``base``, line numbers with
-    ``lines``), and how far its entries were complete."""
+def _wanted_bash(data: bytes, final: bool) -> tuple[list[_Wanted], int]:
+    index = BashIndex(data, final)
+    found: dict[Entry, set[int]] = {}
+    for line, rules in _hits(data[:index.consumed]).items():
+        if entry := index.entry_at(line):
+            found.setdefault(entry, set()).update(rules)
+    wanted = [_Wanted(e, index.line_of(e.start), frozenset(r)) for e, r in found.items()]
+    return sorted(wanted, key=lambda w: w.entry.start), index.consumed
+
+
+def _wanted(data: bytes, shell: str, final: bool) -> tuple[list[_Wanted], int]:
     entries, consumed = PARSERS[shell](data, final)
     hit_lines = _hits(data[:consumed])
     if not hit_lines:
         return [], consumed
     firsts = _line_numbers(data, [e.start for e in entries])
     lasts = _line_numbers(data, [max(e.start, e.end - 1) for e in entries])
-    wanted = {i for line in hit_lines
-              if (i := bisect_right(firsts, line) - 1) >= 0 and lasts[i] >= line}
-    found = (_finding(data, entries[i], shell, base, lines) for i in sorted(wanted))
+    chosen: dict[int, set[int]] = {}
+    for line, rules in hit_lines.items():
+        if (i := bisect_right(firsts, line) - 1) >= 0 and lasts[i] >= line:
+            chosen.setdefault(i, set()).update(rules)
+    return [_Wanted(entries[i], firsts[i], frozenset(chosen[i])) for i in sorted(chosen)], \
+        consumed
+
+
+def scan_block(data: bytes, shell: str, final: bool, base: int = 0,
+               lines: int = 0) -> tuple[list[Finding], int]:
+    """Findings in one block (offsets made absolute with ``base``, line numbers with
+    ``lines``), and how far its entries were complete."""
+    wanted, consumed = (_wanted_bash(data, final) if shell == "bash"
+                        else _wanted(data, shell, final))
+    found = (_finding(data, want, shell, base, lines) for want in wanted)
     return [f for f in found if f], consumed
 
 

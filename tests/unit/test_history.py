@@ -314,3 +314,23 @@ def test_scan_and_scrub_never_crash_on_arbitrary_bytes(seed):
 def test_find_leaks_on_plain_text():
     assert [leak.rule for leak in find_leaks(f"export DB_PASSWORD={S}".encode())] == [
         "secret-assignment"]
+
+
+def test_readme_lists_every_rule():
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    rows = {line.split("`")[1] for line in readme.splitlines() if line.startswith("| `")}
+    assert {rule.id for rule in RULES} <= rows
+
+
+def test_block_needles_and_hints_never_skip_a_rule_that_matches():
+    """A large file is searched for each rule's needles, and each find checked against the
+    rule's hint, before any regex runs: that must pick every rule that matches."""
+    from safesm.history.scan import _hits, _needle_items
+
+    for cmd in CORPUS + _random_commands(3000, 13):
+        text = cmd.encode()
+        picked = frozenset().union(*_hits(text).values()) | _needle_items()[1]
+        full = [leak.rule for leak in find_leaks(text)]
+        assert [leak.rule for leak in find_leaks(text, picked)] == full, cmd

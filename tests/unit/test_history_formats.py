@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
-from safesm.history.formats import parse
+from safesm.history.bash_index import BashIndex
+from safesm.history.bash_lexer import _KEYWORD, _PLAIN, CLOSED, _code_state
+from safesm.history.formats import parse, parse_bash, split_lines
 from safesm.history.scan import scan, scrub
 from tests.history_cases import PEM_BODY, S
-from tests.unit.test_history import bash_file, fish_file, zsh_file
+from tests.unit.test_history import CORPUS, bash_file, fish_file, zsh_file
+
+CORPUS_COMMANDS = [line for cmd in CORPUS for line in cmd.split("\n")]
 
 # --------------------------------------------------------------------------- bash files
 
@@ -180,3 +186,53 @@ def test_entries_cover_the_file():
     data = bash_file("ls", f"export X_TOKEN={S}", stamps=True) + PEM_COMMAND
     entries = parse(data, "bash")
     assert entries[0].start == 0 and entries[-1].end == len(data)
+
+
+# ------------------------------------------------------- the lazy bash index and the lexer
+
+
+def _bash_samples() -> list[bytes]:
+    """Bash files built from the shared table's commands (compound and multi-line ones
+    among them), with and without timestamps, cut anywhere."""
+    rng = random.Random(11)
+    commands = [*CORPUS_COMMANDS, "for f in *; do", "  echo \"$f\"", "done", "cat <<EOF",
+                "EOF", "echo 'open", "{", "}", "x |", "y \\", "if true; then", "fi",
+                "echo $'a\\'b'", "# it's a comment", "printf '%s' \"a b\""]
+    out = []
+    for n in range(60):
+        lines = [rng.choice(commands) for _ in range(rng.randrange(1, 40))]
+        if n % 3 == 0:
+            stamped: list[str] = []
+            for line in lines:
+                if rng.random() < 0.7:
+                    stamped.append(f"#17000000{rng.randrange(10, 99)}")
+                stamped.append(line)
+            lines = stamped
+        data = ("\n".join(lines) + ("\n" if n % 4 else "")).encode()
+        out += [data, data[:rng.randrange(len(data) + 1)]]
+    return out
+
+
+@pytest.mark.parametrize("final", [True, False])
+def test_bash_index_gives_the_entries_of_parse_bash(final):
+    """The scanner's lazy index (entries built only for the lines it asks about) must
+    agree with the full parser on every line and on how far the block is complete."""
+    for data in _bash_samples():
+        if not final:
+            data = data[:data.rfind(b"\n") + 1]
+        entries, consumed = parse_bash(data, final)
+        index = BashIndex(data, final)
+        assert index.consumed == consumed, data
+        for i in range(index.count):
+            start = index.starts[i]
+            if start >= consumed:
+                break
+            expected = next((e for e in entries if e.start <= start < e.end), None)
+            assert index.entry_at(i) == expected, (data, i)
+
+
+def test_the_plain_line_shortcut_agrees_with_the_full_reader():
+    for data in _bash_samples():
+        for start, stop, _ in split_lines(data):
+            if _PLAIN.fullmatch(data, start, stop) and not _KEYWORD.search(data, start, stop):
+                assert _code_state(data[start:stop], 0, 0) == CLOSED, data[start:stop]
