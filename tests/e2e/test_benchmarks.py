@@ -49,5 +49,5 @@ def test_history_benchmark_smoke():
     )
     assert proc.returncode == 0, proc.stderr
     assert "slowest one-line scan:" in proc.stdout and "peak RSS" in proc.stdout
-    rows = [line for line in proc.stdout.splitlines() if line.startswith(("| zsh", "| fish"))]
+    rows = [line for line in proc.stdout.splitlines() if line.startswith(("| zsh |", "| fish |"))]
     assert len(rows) == 4, proc.stdout
