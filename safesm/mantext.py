@@ -136,7 +136,8 @@ and access key ids; whole commands, also when typed over several lines.
 It adds a \fBPROMPT_COMMAND\fR and \fBEXIT\fR check that deletes the entry (bash), a
 \fBzshaddhistory\fR hook (zsh) or the leading\-space rule on every key that runs the line
 (fish) without replacing your own settings.
-\fBsafesm exec \-e VAR=NAME\fR alone is left in history: it names a secret, it holds none.
+\fBsafesm exec \-e VAR=NAME\fR alone is left in history when NAME holds a \fB/\fR or
+\fB#\fR (\fBdb/prod#password\fR): it names a secret, it holds none.
 .PP
 \fBhistory scan\fR finds such entries in bash, zsh and fish history files and prints
 them with the secret masked (exit 8 when it finds any); \fBhistory scrub\fR removes them,

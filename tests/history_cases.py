@@ -90,6 +90,8 @@ LEAKS = [
          "safesm exec -e A=app/a -- env DB_TOKEN=**** ./run"),
     Leak(f"safesm exec -e A=app/a DB_TOKEN={S} -- ./run", "secret-assignment",
          "safesm exec -e A=app/a DB_TOKEN=**** -- ./run"),
+    Leak(f"safesm exec -e PGPASSWORD={S} -- psql", "secret-assignment",
+         "safesm exec -e PGPASSWORD=**** -- psql"),
     Leak(f"DB_PASSWORD+={S}", "secret-assignment", "DB_PASSWORD+=****", POSIX),
     Leak(f"docker run -e \"POSTGRES_PASSWORD={S}\" postgres", "quoted-secret-assignment",
          'docker run -e "POSTGRES_PASSWORD=****" postgres'),

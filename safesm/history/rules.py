@@ -150,7 +150,7 @@ SECRET_NAME: Seq = (Rep(Cls(WORD)), _words(*_SUFFIXES, fold=True))
 _ASSIGN: Seq = (*SECRET_NAME, Rep(Cls("+"), 0, 1), Lit("="))
 _HERESTRING: Seq = (Lit("<<<"), SOME_BLANK, Secret((value(),)))
 # `safesm exec|env -e VAR=NAME[#FIELD]`: VAR is set to the secret *named* NAME, so the
-# assignment holds no secret. Left alone only when the whole command is that: one line,
+# assignment holds no secret (when NAME looks like one, see _SECRET_REF). Left alone only when the whole command is that: one line,
 # safesm's global options, exec or env, then options and words with no other `=`, and
 # after `--` words with no `=` at all (`-- env DB_TOKEN=...` is still a leak).
 _NO_EQ = Star((Alt((
@@ -158,8 +158,12 @@ _NO_EQ = Star((Alt((
     (Lit("'"), Rep(Cls("'=\n", negate=True)), Lit("'")),
     (Lit('"'), Rep(Cls('"=\\\n', negate=True)), Lit('"')),
 )),), low=1)
+_REF_CHAR = SEP + QUOTES + "$`\\"
+# NAME holds a "/" or a "#" (db/prod, db/prod#password): a literal typed by mistake where
+# a name belongs (`-e DB_PASSWORD=hunter2`) is still a leak.
 _SECRET_REF = (Rep(Cls(QUOTES), 0, 1), Cls("A-Za-z_"), Rep(Cls(WORD)), Lit("="),
-               Rep(Cls(SEP + QUOTES + "$`\\", negate=True)), Rep(Cls(QUOTES), 0, 1))
+               Rep(Cls(_REF_CHAR + "/#", negate=True)), Cls("/#"),
+               Rep(Cls(_REF_CHAR, negate=True)), Rep(Cls(QUOTES), 0, 1))
 _EXEC_ITEM = Alt((
     (_words("-e", "--env"), Alt(((BLANKS,), (Lit("="),))), *_SECRET_REF),
     (not_one_of(("-e", "--env", "--"), SEP + QUOTES + "=\\"),),
