@@ -61,12 +61,13 @@ class BashIndex:
     def _untimed(self) -> tuple[list[int], list[int]]:
         """First and last line of every multi-line group before the first timestamp."""
         hi = self.stamps[0] if self.stamps else self.count
-        points = maybe_open_lines(self.data, self.starts[hi])
+        chars, words = maybe_open_lines(self.data, self.starts[hi])
+        keyword_lines = set(_line_numbers(self.data, words))
         firsts: list[int] = []
         lasts: list[int] = []
         done = 0  # lines before this one belong to a group already
-        for i in dict.fromkeys(_line_numbers(self.data, points)):
-            if i < done or plain_closed(self.data, *self.line(i)[:2]):
+        for i in sorted(keyword_lines.union(_line_numbers(self.data, chars))):
+            if i < done or plain_closed(self.data, *self.line(i)[:2], i in keyword_lines):
                 continue
             j = self._group_end(i, hi)
             if j > i:

@@ -29,6 +29,7 @@ _MAYBE_OPEN = re.compile(
 # Over many lines at once (``maybe_open_lines``): these characters and words find at least
 # the lines _MAYBE_OPEN finds.
 _MAYBE_OPEN_CHARS = bytes.maketrans(b"'\"\\{}()<|&", b"\0" * 10)
+_MARKED_LINE = re.compile(rb"\0[^\n]*")  # the first marked character of a line, and the rest
 KEYWORDS = (b"if", b"case", b"for", b"while", b"until", b"select", b"fi", b"esac", b"done")
 _WORD_BYTES = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
 # A line that is certainly complete although MAYBE_OPEN matched: its quotes are plain
@@ -51,37 +52,42 @@ _CLOSERS = re.compile(rb"(?:^|[;&|])[ \t]*(?:fi|esac|done|\})(?=[ \t;&|)]|$)")
 _CONTINUED = re.compile(rb"(?:\||&&|\\)[ \t]*$")
 
 
-def maybe_open_lines(data: bytes, end: int) -> list[int]:
-    """Offsets in ``data[:end]``, one in each line that may leave a command open (and a
-    few more): a plain ``bytes.find`` per such line, and per keyword."""
-    points: list[int] = []
+def maybe_open_lines(data: bytes, end: int) -> tuple[list[int], list[int]]:
+    """Offsets in ``data[:end]``: one in each line with a character that may leave a
+    command open (those characters marked with one ``translate``), and each keyword as a
+    word (``bytes.find``).
+    Together they find at least the lines ``_MAYBE_OPEN`` finds."""
     marked = data.translate(_MAYBE_OPEN_CHARS)
-    pos = marked.find(b"\0", 0, end)
-    while pos >= 0:
-        points.append(pos)
-        nl = data.find(b"\n", pos, end)
-        pos = marked.find(b"\0", nl + 1, end) if nl >= 0 else -1
-    for word in KEYWORDS:
+    chars = [m.start() for m in _MARKED_LINE.finditer(marked, 0, end)]
+    words: list[int] = []
+    for word in KEYWORDS:  # as _KEYWORD: no letter, digit, _ or - on either side
         pos = data.find(word, 0, end)
         while pos >= 0:
             after = pos + len(word)
             if (pos == 0 or data[pos - 1] not in _WORD_BYTES) and (
                     after >= len(data) or data[after] not in _WORD_BYTES):
-                points.append(pos)
+                words.append(pos)
             pos = data.find(word, after, end)
-    return sorted(points)
+    return chars, sorted(words)
 
 
-def plain_closed(data: bytes, start: int, stop: int) -> bool:
-    """The line is certainly complete, read from a closed state (see ``_PLAIN``)."""
-    return bool(_PLAIN.fullmatch(data, start, stop)) and not _KEYWORD.search(data, start, stop)
+def plain_closed(data: bytes, start: int, stop: int, keyword: bool = True) -> bool:
+    """The line is certainly complete, read from a closed state (see ``_PLAIN``).
+    ``keyword``: False when the line is known to hold none."""
+    return bool(_PLAIN.fullmatch(data, start, stop)) and not (
+        keyword and _KEYWORD.search(data, start, stop))
 
 
 def line_state(data: bytes, start: int, stop: int, state: LexState) -> LexState:
     """The state after the line ``data[start:stop]`` (no newline), read in ``state``."""
-    if state == CLOSED and (not _MAYBE_OPEN.search(data, start, stop)
-                            or plain_closed(data, start, stop)):
-        return CLOSED
+    if state == CLOSED:
+        if not _MAYBE_OPEN.search(data, start, stop):
+            return CLOSED
+        if _PLAIN.fullmatch(data, start, stop):
+            if not _KEYWORD.search(data, start, stop):
+                return CLOSED
+            if data.find(b"#", start, stop) < 0:
+                return plain_state(data[start:stop])
     line = data[start:stop]
     if state.heredocs:
         delim, strip = state.heredocs[0]
@@ -94,6 +100,14 @@ def line_state(data: bytes, start: int, stop: int, state: LexState) -> LexState:
         if pos < 0:
             return state
     return _code_state(line, pos, state.depth)
+
+
+def plain_state(line: bytes) -> LexState:
+    """``_code_state`` of a plain line with no comment (a one-line ``for … done``): only
+    its compound commands can leave it open."""
+    code = _QUOTED.sub(b"''", line)
+    depth = max(0, len(_OPENERS.findall(code)) - len(_CLOSERS.findall(code)))
+    return LexState(depth=depth) if depth else CLOSED
 
 
 def _close(line: bytes, quote: bytes) -> int:

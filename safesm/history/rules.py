@@ -150,9 +150,10 @@ SECRET_NAME: Seq = (Rep(Cls(WORD)), _words(*_SUFFIXES, fold=True))
 _ASSIGN: Seq = (*SECRET_NAME, Rep(Cls("+"), 0, 1), Lit("="))
 _HERESTRING: Seq = (Lit("<<<"), SOME_BLANK, Secret((value(),)))
 # `safesm exec|env -e VAR=NAME[#FIELD]`: VAR is set to the secret *named* NAME, so the
-# assignment holds no secret (when NAME looks like one, see _SECRET_REF). Left alone only when the whole command is that: one line,
-# safesm's global options, exec or env, then options and words with no other `=`, and
-# after `--` words with no `=` at all (`-- env DB_TOKEN=...` is still a leak).
+# assignment holds no secret (when NAME looks like one, see _SECRET_REF). Left alone
+# only when the whole command is that: one line, safesm's global options, exec or env,
+# then options and words with no other `=`, and after `--` words with no `=` at all
+# (`-- env DB_TOKEN=...` is still a leak).
 _NO_EQ = Star((Alt((
     (Cls(SEP + QUOTES + "=\\", negate=True),),
     (Lit("'"), Rep(Cls("'=\n", negate=True)), Lit("'")),

@@ -56,23 +56,26 @@ def _compiled() -> tuple[_Compiled, ...]:
     return tuple(out)
 
 
-_Hinted = tuple[tuple[int, "re.Pattern[bytes]"], ...]
+_Hinted = tuple[tuple["re.Pattern[bytes]", frozenset[int]], ...]
 
 
 @functools.cache
 def _needle_items() -> tuple[dict[bytes, tuple[frozenset[int], _Hinted]], frozenset[int]]:
-    """For each block needle, the rules it stands for: those without a hint, and those
-    with one (and the hint); and the rules that have no needle."""
+    """For each block needle, the rules it stands for: those without a hint, and each
+    hint with the rules that share it; and the rules that have no needle."""
     plain: dict[bytes, set[int]] = {}
-    hinted: dict[bytes, list[tuple[int, re.Pattern[bytes]]]] = {}
+    hinted: dict[bytes, dict[str, set[int]]] = {}
+    hints: dict[str, re.Pattern[bytes]] = {}
     for i, item in enumerate(_compiled()):
         for needle in item.block_needles:
             if item.hint:
-                hinted.setdefault(needle, []).append((i, item.hint))
+                hints[item.hint.pattern.decode()] = item.hint
+                hinted.setdefault(needle, {}).setdefault(item.hint.pattern.decode(), set()).add(i)
             else:
                 plain.setdefault(needle, set()).add(i)
     always = frozenset(i for i, item in enumerate(_compiled()) if not item.block_needles)
-    return {n: (frozenset(plain.get(n, ())), tuple(hinted.get(n, ())))
+    return {n: (frozenset(plain.get(n, ())),
+                tuple((hints[h], frozenset(r)) for h, r in hinted.get(n, {}).items()))
             for n in {*plain, *hinted}}, always
 
 
@@ -197,8 +200,9 @@ def _hits(block: bytes) -> dict[int, frozenset[int]]:
         pos = folded.find(needle)
         while pos >= 0:
             items = plain
-            if hinted:
-                items = items.union([i for i, hint in hinted if hint.match(folded, pos)])
+            for hint, rules in hinted:
+                if hint.match(folded, pos):
+                    items = items | rules
             if items:
                 points.append((pos, items))
             pos = folded.find(needle, pos + len(needle))

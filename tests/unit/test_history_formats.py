@@ -7,7 +7,7 @@ import random
 import pytest
 
 from safesm.history.bash_index import BashIndex
-from safesm.history.bash_lexer import _KEYWORD, _PLAIN, CLOSED, _code_state
+from safesm.history.bash_lexer import _KEYWORD, _PLAIN, CLOSED, _code_state, plain_state
 from safesm.history.formats import parse, parse_bash, split_lines
 from safesm.history.scan import scan, scrub
 from tests.history_cases import PEM_BODY, S
@@ -231,8 +231,13 @@ def test_bash_index_gives_the_entries_of_parse_bash(final):
             assert index.entry_at(i) == expected, (data, i)
 
 
-def test_the_plain_line_shortcut_agrees_with_the_full_reader():
-    for data in _bash_samples():
+def test_the_plain_line_shortcuts_agree_with_the_full_reader():
+    extra = [b"for x in a; do echo 'done'; done", b"if true; then", b"while x; do y",
+             b"case $x in", b"{ echo a; }", b"for f in *; do echo \"$f\"; done | wc -l"]
+    for data in [*_bash_samples(), b"\n".join(extra)]:
         for start, stop, _ in split_lines(data):
-            if _PLAIN.fullmatch(data, start, stop) and not _KEYWORD.search(data, start, stop):
-                assert _code_state(data[start:stop], 0, 0) == CLOSED, data[start:stop]
+            line = data[start:stop]
+            if _PLAIN.fullmatch(line) and not _KEYWORD.search(line):
+                assert _code_state(line, 0, 0) == CLOSED, line
+            elif _PLAIN.fullmatch(line) and b"#" not in line:
+                assert plain_state(line) == _code_state(line, 0, 0), line
