@@ -90,6 +90,50 @@ def _fish_checks(indent: str) -> str:
     return "\n".join(lines)
 
 
+# What runs the check in bash: the PROMPT_COMMAND hook, the EXIT trap, HISTCONTROL.
+_BASH_HOOKS = """__safesm_history_guard() {  # the entries added since the last prompt: one command
+  local status=$? last=$_ top=$((HISTCMD - 1)) text n number
+  if [[ ${1-} == exit ]]; then  # while a command runs, HISTCMD is its own number
+    text=$(HISTTIMEFORMAT= builtin history 1)
+    text=${text#"${text%%[! ]*}"}
+    top=${text%%[!0-9]*}
+  fi
+  if [[ -n ${__safesm_seen-} ]] && (( top > __safesm_seen )); then
+    text=$'\\n'$(HISTTIMEFORMAT= builtin history $((top - __safesm_seen)))
+    for ((n = __safesm_seen + 1; n <= top; n++)); do  # drop the numbers history prints
+      printf -v number '%5d' "$n"
+      text=${text/$'\\n'"$number"[* ] /$'\\n'}
+    done
+    if __safesm_is_risky "$text"; then
+      for ((n = top; n > __safesm_seen; n--)); do builtin history -d "$n"; done
+    fi
+    top=$((HISTCMD - 1))
+  fi
+  __safesm_seen=$top
+  : "$last"
+  return "$status"
+}
+__safesm_current=$(trap -p EXIT)
+if [[ $__safesm_current != *__safesm_history_guard* ]]; then
+  if [[ -n $__safesm_current ]]; then  # yours stays, after the guard
+    eval "__safesm_current=($__safesm_current)"  # trap -- 'COMMANDS' EXIT
+    trap -- "__safesm_history_guard exit; ${__safesm_current[2]}" EXIT
+  else
+    trap -- '__safesm_history_guard exit' EXIT
+  fi
+fi
+unset __safesm_current
+case $'\\n'"${PROMPT_COMMAND-}"$'\\n' in
+  *$'\\n'__safesm_history_guard$'\\n'*) ;;
+  *) PROMPT_COMMAND="__safesm_history_guard${PROMPT_COMMAND:+$'\\n'$PROMPT_COMMAND}" ;;
+esac
+case ":${HISTCONTROL-}:" in
+  *:ignorespace:*|*:ignoreboth:*) ;;
+  *) HISTCONTROL="${HISTCONTROL:+$HISTCONTROL:}ignorespace" ;;
+esac
+"""
+
+
 def _bash_snippet() -> str:
     return f"""\
 # safesm shell-init bash: keep commands that carry secrets out of bash history.
@@ -104,47 +148,7 @@ __safesm_is_risky() {{
 {_posix_checks("  ", bash=True)}
   return 1
 }}
-__safesm_history_guard() {{  # the entries added since the last prompt: one command
-  local status=$? last=$_ top=$((HISTCMD - 1)) text n number
-  if [[ ${{1-}} == exit ]]; then  # while a command runs, HISTCMD is its own number
-    text=$(HISTTIMEFORMAT= builtin history 1)
-    text=${{text#"${{text%%[! ]*}}"}}
-    top=${{text%%[!0-9]*}}
-  fi
-  if [[ -n ${{__safesm_seen-}} ]] && (( top > __safesm_seen )); then
-    text=$'\\n'$(HISTTIMEFORMAT= builtin history $((top - __safesm_seen)))
-    for ((n = __safesm_seen + 1; n <= top; n++)); do  # drop the numbers history prints
-      printf -v number '%5d' "$n"
-      text=${{text/$'\\n'"$number"[* ] /$'\\n'}}
-    done
-    if __safesm_is_risky "$text"; then
-      for ((n = top; n > __safesm_seen; n--)); do builtin history -d "$n"; done
-    fi
-    top=$((HISTCMD - 1))
-  fi
-  __safesm_seen=$top
-  : "$last"
-  return "$status"
-}}
-__safesm_current=$(trap -p EXIT)
-if [[ $__safesm_current != *__safesm_history_guard* ]]; then
-  if [[ -n $__safesm_current ]]; then  # yours stays, after the guard
-    eval "__safesm_current=($__safesm_current)"  # trap -- 'COMMANDS' EXIT
-    trap -- "__safesm_history_guard exit; ${{__safesm_current[2]}}" EXIT
-  else
-    trap -- '__safesm_history_guard exit' EXIT
-  fi
-fi
-unset __safesm_current
-case $'\\n'"${{PROMPT_COMMAND-}}"$'\\n' in
-  *$'\\n'__safesm_history_guard$'\\n'*) ;;
-  *) PROMPT_COMMAND="__safesm_history_guard${{PROMPT_COMMAND:+$'\\n'$PROMPT_COMMAND}}" ;;
-esac
-case ":${{HISTCONTROL-}}:" in
-  *:ignorespace:*|*:ignoreboth:*) ;;
-  *) HISTCONTROL="${{HISTCONTROL:+$HISTCONTROL:}}ignorespace" ;;
-esac
-"""
+{_BASH_HOOKS}"""
 
 
 def _zsh_snippet() -> str:
@@ -171,21 +175,8 @@ add-zsh-hook zshaddhistory __safesm_zshaddhistory
 """
 
 
-def _fish_snippet() -> str:
-    return f"""\
-# safesm shell-init fish: keep commands that carry secrets out of fish history.
-function __safesm_match --description 'safesm: true on a match, or when the regex fails'
-    string match -qr -- $argv[1] $argv[2] 2>/dev/null
-    test $status -ne 1
-end
-function __safesm_is_risky --description 'safesm: does this command line carry a secret?'
-    set -l f (string lower -- $argv[1] | string collect)
-    set -l q false  # quoting may split a needle
-    string match -qr -- '["\\'\\\\\\\\]' $argv[1]; and set q true
-{_fish_checks("    ")}
-    return 1
-end
-if string match -qr '^[0-3][.]' -- $version
+# What runs the check in fish: key bindings (fish 3) or fish_should_add_to_history (4+).
+_FISH_HOOKS = """if string match -qr '^[0-3][.]' -- $version
     # fish 3: a command that starts with a space is not saved, so every key that runs
     # the command line adds one to a risky command first.
     function __safesm_execute --description 'safesm: run the line, keeping secrets out of history'
@@ -224,6 +215,23 @@ else if not set -q __safesm_history_hooked
     end
 end
 """
+
+
+def _fish_snippet() -> str:
+    return f"""\
+# safesm shell-init fish: keep commands that carry secrets out of fish history.
+function __safesm_match --description 'safesm: true on a match, or when the regex fails'
+    string match -qr -- $argv[1] $argv[2] 2>/dev/null
+    test $status -ne 1
+end
+function __safesm_is_risky --description 'safesm: does this command line carry a secret?'
+    set -l f (string lower -- $argv[1] | string collect)
+    set -l q false  # quoting may split a needle
+    string match -qr -- '["\\'\\\\\\\\]' $argv[1]; and set q true
+{_fish_checks("    ")}
+    return 1
+end
+{_FISH_HOOKS}"""
 
 
 def snippet(shell: str) -> str:

@@ -88,3 +88,12 @@ def test_only_the_aws_package_imports_botocore():
 def test_no_module_is_too_long():
     long = {n: len(p.read_text().splitlines()) for n, p in modules().items()}
     assert {n: c for n, c in long.items() if c > MAX_LINES} == {}
+
+
+def test_no_function_is_over_50_lines():
+    long = {f"{name}.{node.name}": node.end_lineno - node.lineno + 1
+            for name, path in modules().items()
+            for node in ast.walk(ast.parse(path.read_text()))
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+            and node.end_lineno and node.end_lineno - node.lineno + 1 > 50}
+    assert long == {}
