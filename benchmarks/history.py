@@ -50,6 +50,7 @@ def long_lines(size: int) -> dict[str, bytes]:
         for needles in rule.needles:
             for text in needles.texts if needles else ():
                 units.setdefault(f"{rule.id}: {text!r}", text + " ")
+                units.setdefault(f"{rule.id}: {text!r} joined", text)  # "-u-u-u…"
     for unit in ("safesm put --tag ", "safesm put --key safesm --key put ", "-e ",
                  "--password", "://a:", "kv put ", "curl -u a:", "x=y ", "<<EOF ",
                  "echo x | safesm put ", "SECRET", "ab+/", "\\"):

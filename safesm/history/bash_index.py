@@ -44,6 +44,7 @@ class BashIndex:
         self.starts[-1] = min(self.starts[-1], len(data))
         self.stamps = [self.line_of(m.start()) for m in _TIMESTAMP.finditer(data)]
         self._segments: dict[int, list[Entry]] = {}
+        self._timed_starts: dict[int, list[int]] = {}
 
     @property
     def count(self) -> int:
@@ -94,6 +95,7 @@ class BashIndex:
             lines = [self.line(i) for i in range(self.stamps[k] + 1, hi)]
             ts = self.starts[self.stamps[k]]
             self._segments[k] = _bash_entries(self.data, ts, lines, self.final) if lines else []
+            self._timed_starts[k] = [entry.start for entry in self._segments[k]]
         return self._segments[k]
 
     def entry_at(self, i: int) -> Entry | None:
@@ -105,8 +107,9 @@ class BashIndex:
             if g >= 0 and lasts[g] >= i:
                 return _entry([self.line(n) for n in range(firsts[g], lasts[g] + 1)])
             return _entry([self.line(i)])
-        offset = self.starts[i]
-        return next((e for e in self._timed(k) if e.start <= offset < e.end), None)
+        entries, offset = self._timed(k), self.starts[i]
+        e = bisect_right(self._timed_starts[k], offset) - 1
+        return entries[e] if e >= 0 and offset < entries[e].end else None
 
     @cached_property
     def consumed(self) -> int:

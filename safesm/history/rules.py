@@ -277,8 +277,7 @@ RULES: tuple[Rule, ...] = (
           (BLANK, _words("-u", "--user", "-U", "--proxy-user"), SOME_BLANK,
            Rep(Cls(QUOTES), 0, 1), Rep(Cls(SEP + QUOTES + ":", negate=True)), Lit(":"),
            Secret((Cls(SEP + QUOTES + "$`", negate=True),)))),
-         hint=(Lit("-u"), Alt(((Lit("ser"),), ())), SOME_BLANK,
-               Rep(Cls(SEP + ":", negate=True)), Lit(":"))),
+         hint=(Lit("-u"),)),  # rarer than "curl"; no run after it: "-u-u-u…" stays linear
     Rule("url-credentials",
          "credentials in a URL: scheme://user:password@host",
          ((Lit("://"), Rep(Cls(" \t\n/@:\"'\\", negate=True)), Lit(":"),
