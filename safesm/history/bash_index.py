@@ -17,19 +17,9 @@ from functools import cached_property
 from itertools import accumulate
 
 from .bash_lexer import CLOSED, line_state, maybe_open_lines, plain_closed
-from .formats import MAX_GROUP, Entry, Line, _bash_entries, _entry
+from .formats import MAX_GROUP, Entry, Line, bash_entries, entry_of, line_numbers
 
 _TIMESTAMP = re.compile(rb"^#\d+$", re.M)
-
-
-def _line_numbers(text: bytes, points: list[int]) -> list[int]:
-    """The line (0-based) of each sorted point, counting newlines once."""
-    out, line, last = [], 0, 0
-    for point in points:
-        line += text.count(b"\n", last, point)
-        last = point
-        out.append(line)
-    return out
 
 
 class BashIndex:
@@ -63,11 +53,11 @@ class BashIndex:
         """First and last line of every multi-line group before the first timestamp."""
         hi = self.stamps[0] if self.stamps else self.count
         chars, words = maybe_open_lines(self.data, self.starts[hi])
-        keyword_lines = set(_line_numbers(self.data, words))
+        keyword_lines = set(line_numbers(self.data, words))
         firsts: list[int] = []
         lasts: list[int] = []
         done = 0  # lines before this one belong to a group already
-        for i in sorted(keyword_lines.union(_line_numbers(self.data, chars))):
+        for i in sorted(keyword_lines.union(line_numbers(self.data, chars))):
             if i < done or plain_closed(self.data, *self.line(i)[:2], i in keyword_lines):
                 continue
             j = self._group_end(i, hi)
@@ -94,22 +84,27 @@ class BashIndex:
             hi = self.stamps[k + 1] if k + 1 < len(self.stamps) else self.count
             lines = [self.line(i) for i in range(self.stamps[k] + 1, hi)]
             ts = self.starts[self.stamps[k]]
-            self._segments[k] = _bash_entries(self.data, ts, lines, self.final) if lines else []
+            self._segments[k] = bash_entries(self.data, ts, lines, self.final) if lines else []
             self._timed_starts[k] = [entry.start for entry in self._segments[k]]
         return self._segments[k]
 
-    def entry_at(self, i: int) -> Entry | None:
+    def _entry(self, i: int) -> Entry | None:
         """The entry that holds line ``i`` (None for a timestamp with no command)."""
         k = bisect_right(self.stamps, i) - 1
         if k < 0:
             firsts, lasts = self._untimed
             g = bisect_right(firsts, i) - 1
             if g >= 0 and lasts[g] >= i:
-                return _entry([self.line(n) for n in range(firsts[g], lasts[g] + 1)])
-            return _entry([self.line(i)])
+                return entry_of([self.line(n) for n in range(firsts[g], lasts[g] + 1)])
+            return entry_of([self.line(i)])
         entries, offset = self._timed(k), self.starts[i]
         e = bisect_right(self._timed_starts[k], offset) - 1
         return entries[e] if e >= 0 and offset < entries[e].end else None
+
+    def entry_at(self, i: int) -> tuple[Entry, int] | None:
+        """The entry that holds line ``i``, and its first line (as ``ParsedIndex``)."""
+        entry = self._entry(i)
+        return (entry, self.line_of(entry.start)) if entry else None
 
     @cached_property
     def consumed(self) -> int:
@@ -121,5 +116,5 @@ class BashIndex:
             return last[-1].start if last else self.starts[self.stamps[-1]]
         if not self.count:
             return 0
-        entry = self.entry_at(self.count - 1)
+        entry = self._entry(self.count - 1)
         return entry.start if entry else 0

@@ -23,20 +23,18 @@ class LexState:
 
 CLOSED = LexState()
 
-_MAYBE_OPEN = re.compile(
-    rb"['\"\\]|<<|[|&][ \t]*$|[{}()]"
-    rb"|(?<![\w-])(?:if|case|for|while|until|select|fi|esac|done)(?![\w-])")
+KEYWORDS = (b"if", b"case", b"for", b"while", b"until", b"select", b"fi", b"esac", b"done")
+_KEYWORD = re.compile(rb"(?<![\w-])(?:" + b"|".join(KEYWORDS) + rb")(?![\w-])")
+_MAYBE_OPEN = re.compile(rb"['\"\\]|<<|[|&][ \t]*$|[{}()]|" + _KEYWORD.pattern)
 # Over many lines at once (``maybe_open_lines``): these characters and words find at least
 # the lines _MAYBE_OPEN finds.
 _MAYBE_OPEN_CHARS = bytes.maketrans(b"'\"\\{}()<|&", b"\0" * 10)
 _MARKED_LINE = re.compile(rb"\0[^\n]*")  # the first marked character of a line, and the rest
-KEYWORDS = (b"if", b"case", b"for", b"while", b"until", b"select", b"fi", b"esac", b"done")
 _WORD_BYTES = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
 # A line that is certainly complete although MAYBE_OPEN matched: its quotes are plain
 # pairs with no backslash inside (`$'…\\''` is not), and it has no other backslash, no
 # here-document, brace, trailing pipe or and, or keyword.
 _PLAIN = re.compile(rb"(?:[^'\"\\<{}|&\n]|<(?!<)|[|&](?![ \t]*$)|'[^'\\\n]*'|\"[^\"\\\n]*\")*")
-_KEYWORD = re.compile(rb"(?<![\w-])(?:if|case|for|while|until|select|fi|esac|done)(?![\w-])")
 # Code with complete quoted strings; it stops where an unterminated one begins. Inside
 # a string one character at a time: a run there would backtrack exponentially on a string
 # that never closes.

@@ -17,7 +17,9 @@ and groups a line with the lines that continue it; a group that is still open af
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
+from functools import cached_property
 
 from .bash_lexer import CLOSED, line_state
 
@@ -61,7 +63,7 @@ def split_lines(data: bytes) -> list[Line]:
     return out
 
 
-def _entry(group: list[Line], start: int | None = None, cmd_start: int | None = None,
+def entry_of(group: list[Line], start: int | None = None, cmd_start: int | None = None,
            parts: tuple[tuple[int, int], ...] = ()) -> Entry:
     return Entry(group[0][0] if start is None else start, group[-1][2],
                  tuple((s, e) for s, e, _ in group),
@@ -88,17 +90,17 @@ def bash_groups(data: bytes, lines: list[Line], final: bool = True) -> list[list
     return groups
 
 
-def _bash_entries(data: bytes, ts: int | None, seg: list[Line], final: bool) -> list[Entry]:
+def bash_entries(data: bytes, ts: int | None, seg: list[Line], final: bool) -> list[Entry]:
     """The entries of the lines after one timestamp (or of untimed lines, ``ts`` None)."""
     parts = bash_groups(data, seg, final)
     if ts is None:
-        return [_entry(p) for p in parts]
+        return [entry_of(p) for p in parts]
     if len(parts) == 1:
-        return [_entry(parts[0], start=ts)]
+        return [entry_of(parts[0], start=ts)]
     if len(seg) > MAX_GROUP:  # one timestamp, then a long untimed history
-        return [_entry(parts[0], start=ts)] + [_entry(p) for p in parts[1:]]
+        return [entry_of(parts[0], start=ts)] + [entry_of(p) for p in parts[1:]]
     spans = tuple((p[0][0], p[-1][2]) for p in parts)
-    return [_entry(seg, start=ts, cmd_start=seg[0][0], parts=spans)]
+    return [entry_of(seg, start=ts, cmd_start=seg[0][0], parts=spans)]
 
 
 def parse_bash(data: bytes, final: bool = True) -> tuple[list[Entry], int]:
@@ -110,7 +112,7 @@ def parse_bash(data: bytes, final: bool = True) -> tuple[list[Entry], int]:
             segments.append((line[0], []))
         else:
             segments[-1][1].append(line)
-    entries = [e for ts, seg in segments if seg for e in _bash_entries(data, ts, seg, final)]
+    entries = [e for ts, seg in segments if seg for e in bash_entries(data, ts, seg, final)]
     if final:
         return entries, len(data)
     last_ts = segments[-1][0]
@@ -129,7 +131,7 @@ def parse_zsh(data: bytes, final: bool = True) -> tuple[list[Entry], int]:
 
     def close() -> None:
         prefix = _ZSH_EXT.match(data, group[0][0], group[0][1])
-        entries.append(_entry(group, cmd_start=prefix.end() if prefix else group[0][0]))
+        entries.append(entry_of(group, cmd_start=prefix.end() if prefix else group[0][0]))
 
     for line in split_lines(data):
         group.append(line)
@@ -171,6 +173,37 @@ def parse_fish(data: bytes, final: bool = True) -> tuple[list[Entry], int]:
 
 
 PARSERS = {"bash": parse_bash, "zsh": parse_zsh, "fish": parse_fish}
+
+
+def line_numbers(text: bytes, points: list[int]) -> list[int]:
+    """The line (0-based) of each point, in sorted order, counting newlines once."""
+    out, line, last = [], 0, 0
+    for point in sorted(points):
+        line += text.count(b"\n", last, point)
+        last = point
+        out.append(line)
+    return out
+
+
+class ParsedIndex:
+    """The entries of one block, each found from a line in it (for zsh and fish; bash
+    has the lazy ``bash_index.BashIndex`` with the same two members)."""
+
+    def __init__(self, data: bytes, shell: str, final: bool) -> None:
+        self.data = data
+        self.entries, self.consumed = PARSERS[shell](data, final)
+
+    @cached_property
+    def _lines(self) -> tuple[list[int], list[int]]:
+        """The first and last line of every entry."""
+        return (line_numbers(self.data, [e.start for e in self.entries]),
+                line_numbers(self.data, [max(e.start, e.end - 1) for e in self.entries]))
+
+    def entry_at(self, line: int) -> tuple[Entry, int] | None:
+        """The entry that holds ``line``, and its first line."""
+        firsts, lasts = self._lines
+        i = bisect_right(firsts, line) - 1
+        return (self.entries[i], firsts[i]) if i >= 0 and lasts[i] >= line else None
 
 
 def parse(data: bytes, shell: str) -> list[Entry]:

@@ -11,12 +11,11 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
-from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from .bash_index import BashIndex
-from .formats import PARSERS, Entry, decode
+from .formats import Entry, ParsedIndex, decode, line_numbers
 from .masking import MASK, mask_text, merge, secret_spans
 from .patterns import needles as needles_of
 from .patterns import pcre
@@ -31,10 +30,9 @@ _B64_TABLE = bytes(0x61 if chr(b).isalnum() or chr(b) in "+/" else 0x20 for b in
 class _Compiled:
     rule: Rule
     terms: tuple[re.Pattern[bytes], ...]
-    needles: tuple[tuple[bytes, ...], ...]  # per term with needles: one of them is needed
-    block_needles: tuple[bytes, ...]  # the most selective of those: searched per block
+    needles: tuple[re.Pattern[bytes], ...]  # per term with needles: one of them is needed
+    block_needles: tuple[bytes, ...]  # the most selective needles: searched per block
     unless: re.Pattern[bytes] | None  # a whole command the rule leaves alone
-    needle_res: tuple[re.Pattern[bytes], ...]  # ``needles`` as one regex per term
     hint: re.Pattern[bytes] | None  # the rule's hint, matched where a block needle is
 
 
@@ -49,9 +47,9 @@ def _compiled() -> tuple[_Compiled, ...]:
         if hint:
             best = tuple(n.encode() for n in hint.texts)
         out.append(_Compiled(rule, tuple(re.compile(p.encode(), re.DOTALL) for p in rule.pcre),
-                             needles, best,
-                             re.compile(rule.unless_pcre.encode()) if rule.unless else None,
                              tuple(re.compile(b"|".join(map(re.escape, ns))) for ns in needles),
+                             best,
+                             re.compile(rule.unless_pcre.encode()) if rule.unless else None,
                              re.compile(pcre(rule.hint).encode()) if hint else None))
     return tuple(out)
 
@@ -64,18 +62,16 @@ def _needle_items() -> tuple[dict[bytes, tuple[frozenset[int], _Hinted]], frozen
     """For each block needle, the rules it stands for: those without a hint, and each
     hint with the rules that share it; and the rules that have no needle."""
     plain: dict[bytes, set[int]] = {}
-    hinted: dict[bytes, dict[str, set[int]]] = {}
-    hints: dict[str, re.Pattern[bytes]] = {}
+    hinted: dict[bytes, dict[re.Pattern[bytes], set[int]]] = {}  # equal patterns: one key
     for i, item in enumerate(_compiled()):
         for needle in item.block_needles:
             if item.hint:
-                hints[item.hint.pattern.decode()] = item.hint
-                hinted.setdefault(needle, {}).setdefault(item.hint.pattern.decode(), set()).add(i)
+                hinted.setdefault(needle, {}).setdefault(item.hint, set()).add(i)
             else:
                 plain.setdefault(needle, set()).add(i)
     always = frozenset(i for i, item in enumerate(_compiled()) if not item.block_needles)
     return {n: (frozenset(plain.get(n, ())),
-                tuple((hints[h], frozenset(r)) for h, r in hinted.get(n, {}).items()))
+                tuple((h, frozenset(r)) for h, r in hinted.get(n, {}).items()))
             for n in {*plain, *hinted}}, always
 
 
@@ -111,7 +107,7 @@ def find_leaks(text: bytes, only: Iterable[int] | None = None) -> list[Leak]:
     leaks = []
     compiled = _compiled()
     for item in compiled if only is None else [compiled[i] for i in sorted(only)]:
-        if not all(rx.search(folded) for rx in item.needle_res):
+        if not all(rx.search(folded) for rx in item.needles):
             continue
         firsts = [regex.search(text) for regex in item.terms]
         if not all(firsts) or (item.unless and item.unless.match(text)):
@@ -213,54 +209,30 @@ def _hits(block: bytes) -> dict[int, frozenset[int]]:
         pos = runs.find(b" ", pos)
         pos = runs.find(_B64_RUN, pos) if pos >= 0 else -1
     points.sort(key=lambda p: p[0])
-    out: dict[int, frozenset[int]] = dict.fromkeys(_line_numbers(block, material), frozenset())
-    for line, (_, items) in zip(_line_numbers(folded, [p for p, _ in points]), points,
+    out: dict[int, frozenset[int]] = dict.fromkeys(line_numbers(block, material), frozenset())
+    for line, (_, items) in zip(line_numbers(folded, [p for p, _ in points]), points,
                                 strict=True):
         out[line] = out.get(line, frozenset()) | items
     return out
 
 
-def _line_numbers(text: bytes, points: list[int]) -> list[int]:
-    """The line (0-based) of each point, counting newlines once from left to right."""
-    out, line, last = [], 0, 0
-    for point in sorted(points):
-        line += text.count(b"\n", last, point)
-        last = point
-        out.append(line)
-    return out
-
-
-def _wanted_bash(data: bytes, final: bool) -> tuple[list[_Wanted], int]:
-    index = BashIndex(data, final)
-    found: dict[Entry, set[int]] = {}
-    for line, rules in _hits(data[:index.consumed]).items():
-        if entry := index.entry_at(line):
-            found.setdefault(entry, set()).update(rules)
-    wanted = [_Wanted(e, index.line_of(e.start), frozenset(r)) for e, r in found.items()]
-    return sorted(wanted, key=lambda w: w.entry.start), index.consumed
-
-
 def _wanted(data: bytes, shell: str, final: bool) -> tuple[list[_Wanted], int]:
-    entries, consumed = PARSERS[shell](data, final)
-    hit_lines = _hits(data[:consumed])
-    if not hit_lines:
-        return [], consumed
-    firsts = _line_numbers(data, [e.start for e in entries])
-    lasts = _line_numbers(data, [max(e.start, e.end - 1) for e in entries])
-    chosen: dict[int, set[int]] = {}
-    for line, rules in hit_lines.items():
-        if (i := bisect_right(firsts, line) - 1) >= 0 and lasts[i] >= line:
-            chosen.setdefault(i, set()).update(rules)
-    return [_Wanted(entries[i], firsts[i], frozenset(chosen[i])) for i in sorted(chosen)], \
-        consumed
+    """The entries of a block that hold a needle, and how far its entries are complete."""
+    index = BashIndex(data, final) if shell == "bash" else ParsedIndex(data, shell, final)
+    found: dict[Entry, tuple[int, set[int]]] = {}
+    for line, rules in _hits(data[:index.consumed]).items():
+        if hit := index.entry_at(line):
+            found.setdefault(hit[0], (hit[1], set()))[1].update(rules)
+    wanted = [_Wanted(entry, first, frozenset(rules))
+              for entry, (first, rules) in found.items()]
+    return sorted(wanted, key=lambda w: w.entry.start), index.consumed
 
 
 def scan_block(data: bytes, shell: str, final: bool, base: int = 0,
                lines: int = 0) -> tuple[list[Finding], int]:
     """Findings in one block (offsets made absolute with ``base``, line numbers with
     ``lines``), and how far its entries were complete."""
-    wanted, consumed = (_wanted_bash(data, final) if shell == "bash"
-                        else _wanted(data, shell, final))
+    wanted, consumed = _wanted(data, shell, final)
     found = (_finding(data, want, shell, base, lines) for want in wanted)
     return [f for f in found if f], consumed
 
