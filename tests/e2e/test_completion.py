@@ -13,18 +13,10 @@ import pytest
 
 from safesm import config, namecache
 
+from .completion_shells import ROOT, ZSH_COMPLETION, cache, shell_env, zsh_tab
+
 pytestmark = pytest.mark.e2e
-ROOT = Path(__file__).resolve().parents[2]
-NAMES = ["db/prod", "db/dev", "db/eu/one", "web/api"]
-
-
-@pytest.fixture
-def cache(isolated_env):
-    namecache.write_names(namecache.cache_file(config.load({})), NAMES)
-
-
-def shell_env() -> dict[str, str]:
-    return {**os.environ, "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}"}
+__all__ = ["cache"]  # a fixture the tests here use
 
 
 def test_bash_completes_cached_names(cache):
@@ -64,21 +56,7 @@ def test_fish_completes_cached_names(cache):
 
 
 def test_zsh_completes_cached_names(cache, tmp_path):
-    env = {**shell_env(), "TERM": "xterm", "ZDOTDIR": str(tmp_path)}
-    child = pexpect.spawn("zsh", ["-f", "-i"], env=env, dimensions=(24, 120), timeout=20,
-                          encoding="utf-8")
-    try:
-        child.sendline(f"fpath=({ROOT}/completions $fpath); autoload -U compinit; "
-                       "compinit -u -D; PS1='READY> '")
-        child.expect("READY> ")
-        child.send("safesm get db/\t")
-        child.expect("db/dev")
-        child.expect("db/prod")
-        child.send("\x03")
-        child.sendline("exit")
-        child.expect(pexpect.EOF)
-    finally:
-        child.close(force=True)
+    zsh_tab(tmp_path, "safesm get db/", "db/dev", "db/prod")
 
 
 def test_no_cache_and_unreachable_endpoint_returns_nothing_quickly(isolated_env):
@@ -160,8 +138,7 @@ def interactive(shell: str, workdir: Path) -> pexpect.spawn:
     else:
         child = pexpect.spawn("zsh", ["-f", "-i"], env=env, cwd=workdir,
                               dimensions=(24, 200), timeout=20, encoding="utf-8")
-        child.sendline(f"fpath=({ROOT}/completions $fpath); autoload -U compinit; "
-                       "compinit -u -D; PS1='READY> '")
+        child.sendline(f"{ZSH_COMPLETION}; PS1='READY> '")
     child.expect("READY> ")
     child.expect("READY> ")  # the prompt after the setup line
     return child
@@ -216,8 +193,7 @@ SHELLS = {  # shell -> (argv, setup line, how to print the last exit status)
     "bash": (["bash", "--norc", "--noprofile", "-i"],
              f"source {ROOT}/completions/safesm.bash; PS1='READ''Y> '", "echo status=$?"),
     "zsh": (["zsh", "-f", "-i"],
-            f"fpath=({ROOT}/completions $fpath); autoload -U compinit; compinit -u -D; "
-            "PS1='READ''Y> '", "echo status=$?"),
+            f"{ZSH_COMPLETION}; PS1='READ''Y> '", "echo status=$?"),
     "fish": (["fish", "--no-config"],
              f"source {ROOT}/completions/safesm.fish; function fish_prompt; "
              "echo -n 'READ''Y> '; end", "echo status=$status"),

@@ -3,39 +3,26 @@ after `-e VAR=` and `--from`, folders after `--prefix`, files after `-i`/`-o`.""
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pexpect
 import pytest
 
-from safesm import config, namecache
+from .completion_shells import ROOT, cache, shell_env, zsh_tab
 
 pytestmark = pytest.mark.e2e
-ROOT = Path(__file__).resolve().parents[2]
-NAMES = ["db/prod", "db/dev", "db/eu/one", "web/api"]
-
-
-@pytest.fixture
-def cache(isolated_env):
-    namecache.write_names(namecache.cache_file(config.load({})), NAMES)
-
-
-def shell_env() -> dict[str, str]:
-    return {**os.environ, "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}",
-            "TERM": "xterm"}
+__all__ = ["cache"]  # a fixture the tests here use
 
 
 class Bash:
     """An interactive bash with safesm's completion; `tab` returns the line after one TAB."""
 
     def __init__(self, cwd: Path, with_bash_completion: bool) -> None:
-        self.child = pexpect.spawn("bash", ["--norc", "--noprofile", "-i"], env=shell_env(),
-                                   cwd=str(cwd), dimensions=(24, 200), timeout=20,
-                                   encoding="utf-8")
+        self.child = pexpect.spawn("bash", ["--norc", "--noprofile", "-i"],
+                                   env=shell_env(TERM="xterm"), cwd=str(cwd),
+                                   dimensions=(24, 200), timeout=20, encoding="utf-8")
         setup = f"source {ROOT}/completions/safesm.bash"
         if with_bash_completion:
             setup = f"source /usr/share/bash-completion/bash_completion; {setup}"
@@ -93,7 +80,7 @@ _safesm_completion safesm 2>/dev/null
 printf '%s\\n' "${{COMPREPLY[@]}}"
 """
     out = subprocess.run(["bash", "--norc", "-c", script], capture_output=True, text=True,
-                         env=shell_env(), timeout=30)
+                         env=shell_env(TERM="xterm"), timeout=30)
     assert out.stdout.split() == ["db/dev", "db/eu/", "db/prod"]  # bash keeps "DB=" itself
 
 
@@ -102,20 +89,7 @@ printf '%s\\n' "${{COMPREPLY[@]}}"
     ("safesm exec --prefix w", "--prefix web/"),
 ])
 def test_zsh(cache, tmp_path, typed, completed):
-    env = {**shell_env(), "ZDOTDIR": str(tmp_path)}
-    child = pexpect.spawn("zsh", ["-f", "-i"], env=env, dimensions=(24, 120), timeout=20,
-                          encoding="utf-8")
-    try:
-        child.sendline(f"fpath=({ROOT}/completions $fpath); autoload -U compinit; "
-                       "compinit -u -D; PS1='READY> '")
-        child.expect("READY> ")
-        child.send(typed + "\t")
-        child.expect(completed)
-        child.send("\x03")
-        child.sendline("exit")
-        child.expect(pexpect.EOF)
-    finally:
-        child.close(force=True)
+    zsh_tab(tmp_path, typed, completed)
 
 
 @pytest.mark.parametrize(("line", "expected"), [
@@ -126,5 +100,5 @@ def test_zsh(cache, tmp_path, typed, completed):
 def test_fish(cache, line, expected):
     cmd = f'source {ROOT}/completions/safesm.fish; complete -C "{line}"'
     out = subprocess.run(["fish", "--no-config", "-c", cmd], capture_output=True, text=True,
-                         env=shell_env(), timeout=30)
+                         env=shell_env(TERM="xterm"), timeout=30)
     assert [item.split("\t")[0] for item in out.stdout.split()] == expected

@@ -18,7 +18,7 @@ import pytest
 from tests.faultproxy import Fault, FaultProxy, wait_until
 
 from .agent_helpers import safesm, status
-from .test_completion import ROOT, shell_env
+from .completion_shells import ROOT, shell_env, zsh_tab
 
 pytestmark = pytest.mark.e2e
 FULL_CLI = [sys.executable, "-c", "from safesm.cli import main; main()"]
@@ -172,20 +172,7 @@ printf '%s\\n' "${{COMPREPLY[@]}}"
                          env=shell_env(), timeout=30)
     assert [w.split("\t")[0] for w in out.stdout.split()] == ["agent/one", "agent/sub/",
                                                              "agent/two"]
-    import pexpect
-
-    env = {**shell_env(), "TERM": "xterm", "ZDOTDIR": str(tmp_path)}
-    child = pexpect.spawn("zsh", ["-f", "-i"], env=env, dimensions=(24, 120), timeout=20,
-                          encoding="utf-8")
-    try:
-        child.sendline(f"fpath=({ROOT}/completions $fpath); autoload -U compinit; "
-                       "compinit -u -D; PS1='READY> '")
-        child.expect("READY> ")
-        child.send("safesm get agent/\t")
-        child.expect("agent/one")
-        child.expect("agent/two")
-    finally:
-        child.close(force=True)
+    zsh_tab(tmp_path, "safesm get agent/", "agent/one", "agent/two")
 
 
 def test_auto_starts_an_agent_on_first_use(agents, sm, safesm_bin, monkeypatch):
