@@ -44,16 +44,24 @@ def stored(sm, name: str) -> tuple[list, str | None]:
     return versions, sm.get_resource_policy(SecretId=name).get("ResourcePolicy")
 
 
-@pytest.mark.parametrize("sig", SIGNALS)
-def test_signal_before_the_policy_is_attached_leaves_an_empty_secret(
-        aws, sm, safesm_bin, stalling, canary, sig):
-    stalling.add(Fault("delay", times=5, seconds=20, operation="PutResourcePolicy"))
+def interrupted_put(safesm_bin: str, stalling, operation: str, canary: str,
+                    sig: int) -> tuple[bytes, bytes]:
+    """`safesm put db/new`, signalled while the emulator holds ``operation``: its exit code
+    is the signal's, and its stdout and stderr are returned."""
+    stalling.add(Fault("delay", times=5, seconds=20, operation=operation))
     proc = start_put(safesm_bin, "db/new", stalling.url, canary.encode())
     assert wait_until(lambda: stalling.operations("delay"), timeout=20)
     proc.send_signal(sig)
     out, err = proc.communicate(timeout=10)
-    code, word = CODES[sig]
-    assert proc.returncode == code, err
+    assert proc.returncode == CODES[sig][0], err
+    return out, err
+
+
+@pytest.mark.parametrize("sig", SIGNALS)
+def test_signal_before_the_policy_is_attached_leaves_an_empty_secret(
+        aws, sm, safesm_bin, stalling, canary, sig):
+    out, err = interrupted_put(safesm_bin, stalling, "PutResourcePolicy", canary, sig)
+    word = CODES[sig][1]
     assert b"Traceback" not in err and canary.encode() not in out + err
     assert word + b" after creating 'db/new' without a value: no value was stored" in err
     assert b"`safesm policy apply db/new --default --yes`, then `safesm put db/new`" in err
@@ -66,13 +74,8 @@ def test_signal_before_the_policy_is_attached_leaves_an_empty_secret(
 @pytest.mark.parametrize("sig", SIGNALS)
 def test_signal_while_the_value_is_written_says_where_it_is(
         aws, sm, safesm_bin, stalling, canary, sig):
-    stalling.add(Fault("delay", times=5, seconds=20, operation="PutSecretValue"))
-    proc = start_put(safesm_bin, "db/new", stalling.url, canary.encode())
-    assert wait_until(lambda: stalling.operations("delay"), timeout=20)
-    proc.send_signal(sig)
-    _, err = proc.communicate(timeout=10)
-    code, word = CODES[sig]
-    assert proc.returncode == code, err
+    _, err = interrupted_put(safesm_bin, stalling, "PutSecretValue", canary, sig)
+    word = CODES[sig][1]
     assert word + b" while writing the value of the new secret 'db/new'" in err
     assert b"Finish with `safesm put db/new`" in err
     stalling.stop()
