@@ -7,6 +7,8 @@ from click.testing import CliRunner
 
 from safesm.cli import cli
 
+from .iam_users import IamUser
+
 
 @pytest.fixture
 def run(aws):
@@ -18,3 +20,11 @@ def run(aws):
 
 def names(sm) -> list[str]:
     return sorted(s["Name"] for s in sm.list_secrets(IncludePlannedDeletion=True)["SecretList"])
+
+
+@pytest.fixture
+def iam_user(aws, monkeypatch):
+    """An IAM user with moto's IAM enforcement on (see ``iam_users.IamUser``)."""
+    user = IamUser(aws, monkeypatch)
+    yield user
+    user.off()

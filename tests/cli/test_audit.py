@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import urllib.request
 
 import boto3
 import pytest
@@ -22,17 +21,14 @@ from safesm.runtime import Environment
 from tests.faultproxy import Fault, FaultProxy
 from tests.plant import days_ago, plant
 
+from .iam_users import client
+
 ACCT = "123456789012"
 OTHER = "210987654321"
 ME = f"arn:aws:iam::{ACCT}:user/moto"
 
 pytestmark = pytest.mark.slow  # real waits: make test runs it, make test-fast does not
 
-
-
-def client(service, aws):
-    return boto3.client(service, region_name="us-east-1", endpoint_url=aws,
-                        aws_access_key_id="AKIAIOSFODNN7EXAMPLE", aws_secret_access_key="x")
 
 
 def policy(*statements):
@@ -226,40 +222,6 @@ def test_throttled_calls_back_off_and_succeed(run, account, aws, monkeypatch):
     assert fault.fired == 6
     out = json.loads(r.stdout)
     assert out["not_evaluated"] == [] and out["secrets"] == 15
-
-
-class IamUser:
-    """An IAM user in the emulator with moto's IAM enforcement on (real AccessDenied)."""
-
-    def __init__(self, aws, monkeypatch):
-        self.aws, self.monkeypatch = aws, monkeypatch
-
-    def _auth(self, count: str) -> None:
-        req = urllib.request.Request(self.aws + "/moto-api/reset-auth", data=count.encode(),
-                                     method="POST", headers={"Content-Type": "text/plain"})
-        urllib.request.urlopen(req, timeout=10).read()
-
-    def __call__(self, name: str, deny: list[str]) -> None:
-        iam = client("iam", self.aws)
-        iam.create_user(UserName=name)
-        iam.put_user_policy(UserName=name, PolicyName="p", PolicyDocument=json.dumps({
-            "Version": "2012-10-17", "Statement": [
-                {"Effect": "Allow", "Action": "*", "Resource": "*"},
-                {"Effect": "Deny", "Action": deny, "Resource": "*"}]}))
-        key = iam.create_access_key(UserName=name)["AccessKey"]
-        self.monkeypatch.setenv("AWS_ACCESS_KEY_ID", key["AccessKeyId"])
-        self.monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", key["SecretAccessKey"])
-        self._auth("0")
-
-    def off(self) -> None:
-        self._auth("inf")
-
-
-@pytest.fixture
-def iam_user(aws, monkeypatch):
-    user = IamUser(aws, monkeypatch)
-    yield user
-    user.off()
 
 
 def test_denied_checks_are_not_evaluated_never_passed(run, account, iam_user):
