@@ -75,11 +75,12 @@ def descendants(root: int) -> set[int]:
 
 
 class ProcessWatcher:
-    """Samples argv and environment of a process tree while it runs."""
+    """Samples argv and environment of a process tree, per pid, while it runs."""
 
     def __init__(self, pid: int) -> None:
         self.pid = pid
-        self.seen: dict[int, bytes] = {}
+        self.argv: dict[int, bytes] = {}
+        self.environ: dict[int, bytes] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._thread.start()
@@ -87,18 +88,19 @@ class ProcessWatcher:
     def _run(self) -> None:
         while not self._stop.is_set():
             for pid in descendants(self.pid):
-                for part in ("cmdline", "environ"):
+                for part, seen in (("cmdline", self.argv), ("environ", self.environ)):
                     try:
-                        data = Path(f"/proc/{pid}/{part}").read_bytes()
+                        seen[pid] = seen.get(pid, b"") + Path(f"/proc/{pid}/{part}").read_bytes()
                     except OSError:
                         continue
-                    self.seen[pid] = self.seen.get(pid, b"") + data
             time.sleep(0.005)
 
     def stop(self) -> dict[int, bytes]:
+        """Stop sampling; what was seen of each pid, argv and environment together."""
         self._stop.set()
         self._thread.join()
-        return self.seen
+        return {pid: self.argv.get(pid, b"") + self.environ.get(pid, b"")
+                for pid in self.argv.keys() | self.environ.keys()}
 
 
 def run_watched(argv: list[str], input: bytes | None = None,

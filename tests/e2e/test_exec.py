@@ -9,7 +9,6 @@ import re
 import signal
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -17,7 +16,7 @@ import pytest
 
 from tests.faultproxy import wait_until
 
-from .conftest import descendants, files_containing
+from .conftest import ProcessWatcher, files_containing
 from .test_session import CODE, PROFILE, no_secret_service, role_profile  # noqa: F401
 
 pytestmark = pytest.mark.e2e
@@ -232,39 +231,13 @@ def test_what_safesm_changed_in_itself_is_given_back(safesm_bin, token):
 # where the value may be seen -------------------------------------------------------------
 
 
-class Sampler:
-    """argv and environment of a process tree, per pid, while it runs."""
-
-    def __init__(self, pid: int) -> None:
-        self.pid = pid
-        self.argv: dict[int, bytes] = {}
-        self.environ: dict[int, bytes] = {}
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-        self._thread.start()
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            for pid in descendants(self.pid):
-                for part, seen in (("cmdline", self.argv), ("environ", self.environ)):
-                    try:
-                        seen[pid] = seen.get(pid, b"") + Path(f"/proc/{pid}/{part}").read_bytes()
-                    except OSError:
-                        continue
-            time.sleep(0.005)
-
-    def stop(self) -> None:
-        self._stop.set()
-        self._thread.join()
-
-
 @pytest.mark.parametrize("mode", MODES)
 def test_the_value_is_only_in_the_commands_environment(safesm_bin, token, mode, isolated_env,
                                                        tmp_path):
     argv = [safesm_bin, "--debug", "exec", *mode, "-v", "-e", "T=app/token", "--", "sh", "-c",
             "sleep 0.6; echo ok"]
     proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    sampler = Sampler(proc.pid)
+    sampler = ProcessWatcher(proc.pid)
     out, err = proc.communicate(timeout=60)
     sampler.stop()
     needle = token.encode()
