@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 
-from .test_policy import iam_user  # noqa: F401 (fixture: an IAM user, enforcement on)
-
 
 def stages(sm, name: str) -> dict[str, list[str]]:
     page = sm.list_secret_version_ids(SecretId=name, IncludeDeprecated=True)
